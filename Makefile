@@ -1,0 +1,67 @@
+# Everything a newcomer or CI runs. `make demo` and `make test` install what they need themselves:
+# Debian packages from bindep.txt (as root, or through sudo), a virtualenv from requirements*.txt,
+# and this checkout linked as the collection mailops.mailbox on ANSIBLE_COLLECTIONS_PATH.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BUILD := .build
+COLLECTIONS := $(abspath $(BUILD))/collections
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+# The plugins import each other as ansible_collections.mailops.mailbox.*; the tests import tests.harness.
+export PYTHONPATH := $(COLLECTIONS):$(CURDIR)
+export ANSIBLE_NOCOLOR ?= 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES = $(shell awk '/platform:dpkg/ {print $$1}' bindep.txt | sort -u)
+
+.PHONY: help deps system-deps venv collection test unit integration demo lab-start lab-stop clean
+
+help:
+	@echo "make demo   - start a local lab directory (slapd + Dovecot on 127.0.0.1) and apply examples/roster.yml"
+	@echo "make test   - install everything and run the whole test suite against real slapd and Dovecot"
+	@echo "make lab-stop - stop the lab started by make demo"
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: requirements.txt requirements-test.txt | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+collection:
+	@mkdir -p $(COLLECTIONS)/ansible_collections/mailops
+	@ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/mailops/mailbox
+
+deps: system-deps venv collection
+
+unit: deps
+	$(VENV)/bin/python -m pytest -q tests/unit
+
+integration: deps
+	$(VENV)/bin/python -m pytest -q tests/integration
+
+test: deps
+	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
+
+lab-start: deps
+	$(VENV)/bin/python -m tests.harness.lab start --state-dir $(BUILD)/lab
+
+lab-stop:
+	@if [ -x $(VENV)/bin/python ]; then $(VENV)/bin/python -m tests.harness.lab stop --state-dir $(BUILD)/lab; fi
+
+demo: lab-start
+	ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ansible-playbook -i localhost, playbooks/apply_roster.yml \
+	  -e @examples/roster.yml -e @examples/passwords.yml -e @$(BUILD)/lab/connection.yml
+	@echo "The lab keeps running on 127.0.0.1 (see $(BUILD)/lab/connection.yml); stop it with: make lab-stop"
+
+clean: lab-stop
+	rm -rf $(BUILD) $(VENV)

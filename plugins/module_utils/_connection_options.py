@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backend selection and connection options, shared by every module (documented once in
+``doc_fragments/connection.py``)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
+
+LDAP_OPTIONS = dict(
+    server_uri=dict(type='str', required=True),
+    bind_dn=dict(type='str'),
+    bind_pw=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_LDAP_BIND_PW'])),
+    base_dn=dict(type='str', required=True),
+    users_dn=dict(type='str'),
+    departments_dn=dict(type='str'),
+    start_tls=dict(type='bool', default=False),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='int', default=30),
+    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
+    password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES)),
+    password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS),
+)
+
+BACKENDS = ('ldap',)
+
+
+def backend_argument_spec():
+    return dict(
+        backend=dict(type='str', default='ldap', choices=list(BACKENDS)),
+        ldap=dict(type='dict', options=LDAP_OPTIONS),
+    )
+
+
+BACKEND_REQUIRED_IF = [('backend', 'ldap', ['ldap'])]
+
+
+def ldap_options(params):
+    """The ``ldap`` dict with defaults derived from ``base_dn`` and the password as a Secret."""
+    options = dict(params)
+    options['bind_pw'] = Secret(options['bind_pw']) if options.get('bind_pw') else None
+    options['users_dn'] = options.get('users_dn') or 'ou=people,' + options['base_dn']
+    options['departments_dn'] = options.get('departments_dn') or 'ou=departments,' + options['base_dn']
+    if options['timeout'] <= 0:
+        raise ValueError('ldap.timeout must be a positive number of seconds')
+    if options['password_rounds'] < 1000:
+        raise ValueError('ldap.password_rounds must be at least 1000')
+    return options
+
+
+def make_provider(module):
+    """The provider the module's options ask for; fails the module when its library is missing."""
+    backend = module.params['backend']
+    if backend == 'ldap':
+        if ldap_connection.LDAP_IMPORT_ERROR:
+            module.fail_json(msg=missing_required_lib('python-ldap'), exception=ldap_connection.LDAP_IMPORT_ERROR)
+        if passwords.PASSLIB_IMPORT_ERROR:
+            module.fail_json(msg=missing_required_lib('libpass (or passlib)'), exception=passwords.PASSLIB_IMPORT_ERROR)
+        try:
+            return LdapProvider(ldap_options(module.params['ldap']))
+        except ValueError as exc:
+            module.fail_json(msg=str(exc))
+    module.fail_json(msg='backend %s is not supported' % backend)

@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Departments as a tree: validate the desired nodes and plan creates/updates/removals (pure)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem, ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import CONTROL_RE
+
+DEPARTMENT_KEYS = ('name', 'parent', 'description', 'state')
+DEPARTMENT_STATES = ('present', 'absent')
+
+
+class Department:
+    """A department node. ``members`` counts what a removal would orphan: child entries that
+    are not departments plus users whose department it is (filled in for current nodes)."""
+
+    __slots__ = ('name', 'parent', 'description', 'state', 'ref', 'members', 'index')
+
+    def __init__(self, name, parent=None, description=None, state='present', ref=None, members=0, index=None):
+        self.name = name
+        self.parent = parent
+        self.description = description
+        self.state = state
+        self.ref = ref
+        self.members = members
+        self.index = index
+
+    def as_dict(self):
+        return dict(name=self.name, parent=self.parent, description=self.description)
+
+    def __repr__(self):
+        return 'Department(%s/%s)' % (self.parent or '', self.name)
+
+
+class DepartmentChange:
+    __slots__ = ('action', 'name', 'before', 'after', 'department', 'current')
+
+    def __init__(self, action, name, before=None, after=None, department=None, current=None):
+        self.action = action
+        self.name = name
+        self.before = before
+        self.after = after
+        self.department = department
+        self.current = current
+
+    def diff(self):
+        return dict(before_header=self.name, after_header=self.name, before=self.before or {}, after=self.after or {})
+
+
+def _name_problem(value):
+    if not isinstance(value, str) or not value.strip():
+        return 'is required'
+    if '/' in value:
+        return '"%s" contains "/": give the parent in "parent" instead of a path' % value
+    if CONTROL_RE.search(value):
+        return 'contains a control character'
+    return None
+
+
+def validate_departments(items):
+    """Return ``(departments, problems)`` for a list of department dicts."""
+    problems = []
+    departments = []
+    seen = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(index, None, 'must be a dictionary'))
+            continue
+        for key in sorted(set(item) - set(DEPARTMENT_KEYS), key=str):
+            problems.append(Problem(index, str(key), 'unknown key (expected one of %s)' % ', '.join(DEPARTMENT_KEYS)))
+        name, parent = item.get('name'), item.get('parent') or None
+        message = _name_problem(name)
+        if message:
+            problems.append(Problem(index, 'name', message, value=name if isinstance(name, str) else None))
+            continue
+        if parent is not None and _name_problem(parent):
+            problems.append(Problem(index, 'parent', _name_problem(parent), value=str(parent)))
+        state = item.get('state') or 'present'
+        if state not in DEPARTMENT_STATES:
+            problems.append(Problem(index, 'state', '"%s" is not one of %s' % (state, ', '.join(DEPARTMENT_STATES))))
+        if name in seen:
+            problems.append(Problem(index, 'name', 'duplicate department "%s": already departments[%d]'
+                                    % (name, seen[name]), value=name))
+            continue
+        seen[name] = index
+        description = item.get('description')
+        departments.append(Department(name, parent, description if description else None, state, index=index))
+    return departments, problems
+
+
+def _depth(name, parents, limit):
+    depth = 0
+    while parents.get(name) is not None and depth <= limit:
+        name = parents[name]
+        depth += 1
+    return depth
+
+
+def plan_departments(desired, current):
+    """Return the ordered DepartmentChange list: creations parents first, removals children first.
+
+    Raises ProblemsFound for a parent that will not exist, a cycle, a move between parents, or
+    the removal of a department that still has members.
+    """
+    now = dict((d.name, d) for d in current)
+    wanted = dict((d.name, d) for d in desired)
+    problems = []
+    parents = dict((d.name, d.parent) for d in current)
+    parents.update((d.name, d.parent) for d in desired if d.state == 'present')
+    remaining = set(now) | set(d.name for d in desired if d.state == 'present')
+    remaining -= set(d.name for d in desired if d.state == 'absent')
+    creates, updates, removals = [], [], []
+    for dep in desired:
+        existing = now.get(dep.name)
+        if dep.state == 'absent':
+            if existing is not None:
+                removals.append(existing)
+            continue
+        if dep.parent is not None and dep.parent not in remaining:
+            problems.append(Problem(dep.index, 'parent', 'parent department "%s" does not exist and is not in the list'
+                                    % dep.parent, value=dep.parent))
+        elif _depth(dep.name, parents, len(parents)) > len(parents):
+            problems.append(Problem(dep.index, 'parent', '"%s" is its own ancestor' % dep.name, value=dep.parent))
+        if existing is None:
+            creates.append(dep)
+        elif (existing.parent or None) != dep.parent:
+            problems.append(Problem(dep.index, 'parent', 'moving "%s" from "%s" to "%s" is not supported: remove it and '
+                                    'create it again' % (dep.name, existing.parent or '(top)', dep.parent or '(top)'),
+                                    value=dep.parent))
+        elif dep.description != existing.description:
+            updates.append((existing, dep))
+    leaving = set(d.name for d in removals)
+    for dep in removals:
+        children = [d.name for d in current if d.parent == dep.name and d.name not in leaving]
+        if children or dep.members:
+            index = wanted[dep.name].index
+            problems.append(Problem(index, 'state', 'department "%s" is not empty (%s): move or remove them first'
+                                    % (dep.name, ', '.join(['%d departments' % len(children)] * bool(children)
+                                                           + ['%d members' % dep.members] * bool(dep.members)))))
+    if problems:
+        raise ProblemsFound(problems, where='departments[{row}]')
+    limit = len(parents)
+    changes = [DepartmentChange('create', d.name, after=d.as_dict(), department=d)
+               for d in sorted(creates, key=lambda d: (_depth(d.name, parents, limit), d.name))]
+    changes += [DepartmentChange('update', new.name, before=old.as_dict(), after=new.as_dict(), department=new,
+                                 current=old) for old, new in updates]
+    changes += [DepartmentChange('delete', d.name, before=d.as_dict(), current=d)
+                for d in sorted(removals, key=lambda d: (-_depth(d.name, parents, limit), d.name))]
+    return changes
+
+
+def department_path(name, parents):
+    """The names from the top of the tree down to ``name``."""
+    path = [name]
+    while parents.get(path[0]) is not None and len(path) <= len(parents):
+        path.insert(0, parents[path[0]])
+    return path

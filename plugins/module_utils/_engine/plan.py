@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Plan the changes that take the directory to the roster (pure: data in, data out)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
+    MANAGED_KEYS, REDACTED, Problem, ProblemsFound, roster_entry,
+)
+
+CREATE, UPDATE, DISABLE, DELETE, UNCHANGED = 'create', 'update', 'disable', 'delete', 'unchanged'
+# Result list and summary key for each action.
+ACTION_KEYS = {CREATE: 'created', UPDATE: 'updated', DISABLE: 'disabled', DELETE: 'deleted', UNCHANGED: 'unchanged'}
+UPDATE_PASSWORD = ('on_create', 'always')
+PURGE_ACTIONS = ('disable', 'delete')
+
+
+class PlanOptions:
+    __slots__ = ('update_password', 'purge', 'purge_action', 'max_removals', 'protected')
+
+    def __init__(self, update_password='on_create', purge=False, purge_action='disable', max_removals=10,
+                 protected=()):
+        if update_password not in UPDATE_PASSWORD:
+            raise ValueError('update_password must be one of %s' % ', '.join(UPDATE_PASSWORD))
+        if purge_action not in PURGE_ACTIONS:
+            raise ValueError('purge_action must be one of %s' % ', '.join(PURGE_ACTIONS))
+        if max_removals < 0:
+            raise ValueError('max_removals must be 0 or more')
+        self.update_password = update_password
+        self.purge = purge
+        self.purge_action = purge_action
+        self.max_removals = max_removals
+        self.protected = frozenset(e.lower() for e in protected)
+
+
+class Change:
+    """One step of a plan.
+
+    ``before``/``after`` are full roster entries (None when the user does not exist on that
+    side); ``changed_keys`` the managed keys that differ; ``password`` the Secret to write, or
+    None to leave the stored password alone; ``current`` the directory's user (for its ref).
+    """
+
+    __slots__ = ('action', 'email', 'before', 'after', 'changed_keys', 'password', 'current', 'reason')
+
+    def __init__(self, action, email, before=None, after=None, changed_keys=(), password=None, current=None,
+                 reason=None):
+        self.action = action
+        self.email = email
+        self.before = before
+        self.after = after
+        self.changed_keys = tuple(changed_keys)
+        self.password = password
+        self.current = current
+        self.reason = reason
+
+    @property
+    def is_change(self):
+        return self.action != UNCHANGED
+
+    def diff(self):
+        """Ansible's diff for this step, with the password reduced to 'it changes'."""
+        after = dict(self.after) if self.after is not None else {}
+        before = dict(self.before) if self.before is not None else {}
+        if self.password is not None:
+            if self.before is not None:
+                before['password'] = REDACTED
+            after['password'] = REDACTED + ' (new)'
+        return dict(before_header=self.email, after_header=self.email, before=before, after=after)
+
+    def __repr__(self):
+        return 'Change(%s %s %s)' % (self.action, self.email, ','.join(self.changed_keys))
+
+
+class Plan:
+    def __init__(self, changes):
+        self.changes = changes
+
+    def by_action(self, action):
+        return [c for c in self.changes if c.action == action]
+
+    @property
+    def removals(self):
+        return sum(1 for c in self.changes if c.action in (DISABLE, DELETE))
+
+    @property
+    def changed(self):
+        return any(c.is_change for c in self.changes)
+
+    def summary(self):
+        counts = dict((key, 0) for key in ACTION_KEYS.values())
+        for change in self.changes:
+            counts[ACTION_KEYS[change.action]] += 1
+        return counts
+
+    def emails(self):
+        """The email lists per action that the modules return."""
+        lists = dict((key, []) for key in ACTION_KEYS.values() if key != 'unchanged')
+        for change in self.changes:
+            if change.is_change:
+                lists[ACTION_KEYS[change.action]].append(change.email)
+        return lists
+
+
+def _classify(before_state, after_state, changed_keys, password):
+    if after_state == 'absent':
+        return DELETE
+    if after_state == 'disabled' and before_state != 'disabled':
+        return DISABLE
+    return UPDATE if changed_keys or password is not None else UNCHANGED
+
+
+def _plan_existing(user, current, options, password_matches):
+    if user.state == 'absent':
+        return Change(DELETE, user.email, before=current.roster_entry(), current=current, reason='state: absent')
+    wanted = dict(current.fields)
+    wanted.update(user.fields)
+    changed = [key for key in MANAGED_KEYS if key in user.fields and _differs(current.fields.get(key), wanted[key])]
+    password = None
+    if user.password is not None and options.update_password == 'always':
+        if not password_matches(user.password, current):
+            password = user.password
+    action = _classify(current.state, user.state, changed, password)
+    return Change(action, user.email, before=current.roster_entry(), after=roster_entry(dict(wanted, email=user.email)),
+                  changed_keys=changed, password=password, current=current)
+
+
+def _differs(before, after):
+    if isinstance(before, (list, tuple)) or isinstance(after, (list, tuple)):
+        return sorted(before or []) != sorted(after or [])
+    return (before or None) != (after or None)
+
+
+def _plan_new(user):
+    if user.state == 'absent':
+        return Change(UNCHANGED, user.email, reason='absent and not in the directory')
+    after = roster_entry(dict(user.fields, email=user.email))
+    changed = [key for key in MANAGED_KEYS if after.get(key) not in (None, [], 'present')]
+    return Change(CREATE, user.email, after=after, changed_keys=changed, password=user.password)
+
+
+def _plan_leaver(current, options):
+    if current.email in options.protected:
+        return Change(UNCHANGED, current.email, before=current.roster_entry(), current=current, reason='protected')
+    if options.purge_action == 'delete':
+        return Change(DELETE, current.email, before=current.roster_entry(), current=current, reason='purge')
+    if current.state == 'disabled':
+        return Change(UNCHANGED, current.email, before=current.roster_entry(), current=current, reason='purge')
+    after = dict(current.roster_entry(), state='disabled')
+    return Change(DISABLE, current.email, before=current.roster_entry(), after=after, changed_keys=('state',),
+                  current=current, reason='purge')
+
+
+def plan(desired, current, options, password_matches=None):
+    """Return the Plan that makes ``current`` (CurrentUser list) match ``desired`` (DesiredUser list).
+
+    ``password_matches(secret, current_user)`` says whether a stored credential already holds a
+    password; it is only asked with ``update_password: always``. Raises ProblemsFound when the
+    plan cannot be carried out (a user to create without a name) and PlanRefused when it
+    removes more users than ``max_removals`` allows. Nothing is written by this function.
+    """
+    by_email = dict((user.email, user) for user in current)
+    changes = []
+    problems = []
+    for user in desired:
+        existing = by_email.get(user.email)
+        if existing is not None:
+            changes.append(_plan_existing(user, existing, options, password_matches or _never_matches))
+            continue
+        if user.state != 'absent' and user.fields.get('name') is None:
+            problems.append(Problem(user.index, 'name', 'is required to create a user that does not exist yet',
+                                    email=user.email))
+        changes.append(_plan_new(user))
+    if problems:
+        raise ProblemsFound(problems)
+    if options.purge:
+        listed = set(user.email for user in desired)
+        changes.extend(_plan_leaver(user, options) for user in current if user.email not in listed)
+    result = Plan(changes)
+    check_removals(result, options.max_removals)
+    return result
+
+
+def _never_matches(secret, current):
+    return False
+
+
+class PlanRefused(Exception):
+    """The plan is refused as a whole, before any write."""
+
+
+def check_removals(result, max_removals):
+    removals = result.removals
+    if removals > max_removals:
+        summary = result.summary()
+        raise PlanRefused(
+            'refusing to apply: the plan disables %d and deletes %d users (%d removals), more than max_removals=%d. '
+            'Nothing was changed. A truncated roster or a wrong domain looks like this; if the removals are '
+            'intended, raise max_removals for this run.'
+            % (summary['disabled'], summary['deleted'], removals, max_removals))

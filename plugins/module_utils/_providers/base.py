@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every provider offers the engine. A provider reads and writes; it never decides."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ProviderError(Exception):
+    """A failure talking to the mail system, with a message fit for the user (no secrets)."""
+
+
+class Capabilities:
+    """What a backend supports, so the engine asks instead of testing a provider's name.
+
+    ``verify_passwords``: stored credentials can be read and checked, so ``update_password:
+    always`` is idempotent. ``departments``: departments are objects of their own.
+    """
+
+    __slots__ = ('verify_passwords', 'departments')
+
+    def __init__(self, verify_passwords, departments):
+        self.verify_passwords = verify_passwords
+        self.departments = departments
+
+
+class Provider:
+    """The interface a backend implements; see ``_providers/ldap.py`` for the reference one."""
+
+    capabilities = Capabilities(verify_passwords=False, departments=False)
+
+    def __enter__(self):
+        self.connect()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def connect(self):
+        raise NotImplementedError
+
+    def close(self):
+        raise NotImplementedError
+
+    def read_users(self, emails=None):
+        """All users as CurrentUser objects, or only those with these (lower-case) emails."""
+        raise NotImplementedError
+
+    def read_departments(self):
+        """All departments as Department objects, ``members`` filled in."""
+        raise NotImplementedError
+
+    def check(self, desired, current):
+        """Problems a plan for this backend would hit (for example two emails that map to one
+        entry), found before anything is written. Returns a list of Problem."""
+        return []
+
+    def password_matches(self, password, user):
+        """Whether ``user.credential`` already holds ``password`` (a Secret)."""
+        return False
+
+    def apply_users(self, changes):
+        """Carry out user changes in order; yields ``(change, error_message_or_None)``."""
+        raise NotImplementedError
+
+    def apply_department(self, change):
+        raise NotImplementedError

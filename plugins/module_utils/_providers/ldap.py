@@ -1,0 +1,209 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The LDAP provider (python-ldap): reads users and departments, carries out planned changes."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_profile as profile
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
+    Capabilities, Provider, ProviderError,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
+    LdapConnection, child_dn, equality_filter, error_message, is_below, parent_dn, rdn_value,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
+
+try:
+    import ldap
+except ImportError:
+    pass  # reported by the module through LDAP_IMPORT_ERROR
+
+DEPARTMENT_CLASSES = ('top', 'organizationalUnit')
+
+
+class LdapProvider(Provider):
+    capabilities = Capabilities(verify_passwords=True, departments=True)
+
+    def __init__(self, options):
+        self.options = options
+        self.users_dn = options['users_dn']
+        self.departments_dn = options['departments_dn']
+        self.hasher = PasswordHasher(options['password_scheme'], options['password_rounds'])
+        self.connection = LdapConnection(options)
+        self._ppolicy = None
+        self._containers_seen = set()
+
+    def connect(self):
+        self.connection.open()
+
+    def close(self):
+        self.connection.close()
+
+    # Reading -------------------------------------------------------------------------------
+
+    def read_users(self, emails=None):
+        filterstr = profile.USER_FILTER
+        if emails is not None:
+            if not emails:
+                return []
+            filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('mail', sorted(emails)))
+        users = []
+        for dn, attrs in self.connection.search(self.users_dn, filterstr, profile.READ_ATTRIBUTES):
+            user = profile.entry_to_user(dn, attrs)
+            if user is not None and (emails is None or user.email in emails):
+                users.append(user)
+        return users
+
+    def read_departments(self):
+        nodes, members = {}, {}
+        for dn, attrs in self.connection.search(self.departments_dn, '(objectClass=*)', ['objectClass', 'description']):
+            if not is_below(dn, self.departments_dn):
+                continue
+            classes = set(c.lower() for c in profile._attr(attrs, 'objectClass'))
+            parent = parent_dn(dn)
+            if 'organizationalunit' in classes:
+                nodes[dn.lower()] = (dn, attrs)
+            else:
+                members[parent.lower()] = members.get(parent.lower(), 0) + 1
+        departments = []
+        for key, (dn, attrs) in nodes.items():
+            parent = nodes.get(parent_dn(dn).lower())
+            departments.append(Department(
+                rdn_value(dn), parent=rdn_value(parent[0]) if parent else None,
+                description=(profile._attr(attrs, 'description') or [None])[0], ref=dn, members=members.get(key, 0)))
+        # Parents before children: a DN with fewer RDNs sorts first.
+        return sorted(departments, key=lambda d: (len(ldap.dn.str2dn(d.ref)), d.ref.lower()))
+
+    def department_users(self, name):
+        """How many users have ``name`` as their department."""
+        filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('ou', [name]))
+        return sum(1 for _entry in self.connection.search(self.users_dn, filterstr, ['1.1']))
+
+    def check(self, desired, current):
+        """Two emails with one local part would be one entry ``uid=<local part>``."""
+        problems = []
+        owners = dict((user.ref['dn'].lower(), user.email) for user in current)
+        seen = {}
+        for user in desired:
+            if user.state == 'absent':
+                continue
+            dn = self.user_dn(user.email).lower()
+            if dn in seen:
+                problems.append(Problem(user.index, 'email', 'maps to the same directory entry (uid=%s) as users[%d]'
+                                        % (_local_part(user.email), seen[dn]), value=user.email, email=user.email))
+            seen[dn] = user.index
+            owner = owners.get(dn)
+            if owner is not None and owner != user.email:
+                problems.append(Problem(user.index, 'email', 'the directory entry uid=%s already belongs to %s'
+                                        % (_local_part(user.email), owner), value=user.email, email=user.email))
+        return problems
+
+    def password_matches(self, password, user):
+        return self.hasher.matches(password, user.credential)
+
+    # Writing -------------------------------------------------------------------------------
+
+    def user_dn(self, email):
+        dn = child_dn('uid', _local_part(email), self.users_dn)
+        if not is_below(dn, self.users_dn):  # defence in depth: escaping already guarantees it
+            raise ProviderError('refusing to write "%s": it is not below users_dn' % dn)
+        return dn
+
+    @property
+    def ppolicy(self):
+        if self._ppolicy is None:
+            self._ppolicy = self.connection.subschema_knows(profile.PPOLICY_LOCK)
+        return self._ppolicy
+
+    def apply_users(self, changes):
+        for change in changes:
+            try:
+                getattr(self, '_' + change.action)(change)
+            except ldap.SERVER_DOWN as exc:
+                raise ProviderError('lost the connection to %s: %s' % (self.options['server_uri'], error_message(exc)))
+            except ldap.TIMEOUT:
+                raise ProviderError('%s did not answer within timeout=%ss' % (self.options['server_uri'],
+                                                                                self.options['timeout']))
+            except ldap.LDAPError as exc:
+                yield change, error_message(exc)
+                continue
+            yield change, None
+
+    def _create(self, change):
+        self._ensure_container(self.users_dn)
+        entry = change.after
+        attrs = profile.user_attributes(entry, _local_part(entry['email']))
+        stored = self.hasher.hash(change.password) if change.password is not None else None
+        if entry['state'] == 'disabled':
+            stored = profile.lock_password(stored)
+            if self.ppolicy:
+                attrs[profile.PPOLICY_LOCK] = [profile.PPOLICY_LOCKED_FOREVER]
+        if stored is not None:
+            attrs['userPassword'] = [stored]
+        self.connection.add(self.user_dn(entry['email']), attrs)
+
+    def _update(self, change):
+        ref = change.current.ref
+        attrs = profile.attribute_changes(change)
+        mods = [(ldap.MOD_REPLACE, name, values or None) for name, values in sorted(attrs.items())]
+        disabled = change.after['state'] == 'disabled'
+        stored = ref['password'].reveal() if ref['password'] else None
+        new = self.hasher.hash(change.password) if change.password is not None else unlock(stored)
+        new = profile.lock_password(new) if disabled else new
+        if new != stored:
+            mods.append((ldap.MOD_REPLACE, 'userPassword', [new] if new else None))
+        if disabled and not ref['ppolicy_locked'] and self.ppolicy:
+            mods.append((ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [profile.PPOLICY_LOCKED_FOREVER]))
+        if not disabled and ref['ppolicy_locked']:
+            mods.append((ldap.MOD_DELETE, profile.PPOLICY_LOCK, None))
+        if mods:
+            self.connection.modify(ref['dn'], mods)
+
+    _disable = _update
+
+    def _delete(self, change):
+        self.connection.delete(change.current.ref['dn'])
+
+    def _ensure_container(self, dn):
+        if dn in self._containers_seen:
+            return
+        if not self.connection.exists(dn):
+            self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
+        self._containers_seen.add(dn)
+
+    def department_dn(self, path):
+        dn = self.departments_dn
+        for name in path:
+            dn = child_dn('ou', name, dn)
+        return dn
+
+    def apply_department(self, change, path):
+        try:
+            dn = self.department_dn(path)
+            if change.action == 'create':
+                self._ensure_container(self.departments_dn)
+                attrs = dict(objectClass=list(DEPARTMENT_CLASSES), ou=[change.name])
+                if change.department.description:
+                    attrs['description'] = [change.department.description]
+                self.connection.add(dn, attrs)
+            elif change.action == 'update':
+                description = change.department.description
+                self.connection.modify(change.current.ref, [(ldap.MOD_REPLACE, 'description',
+                                                             [description] if description else None)])
+            else:
+                self.connection.delete(change.current.ref)
+        except ldap.LDAPError as exc:
+            raise ProviderError('%s department "%s" failed: %s' % (change.action, change.name, error_message(exc)))
+
+
+def unlock(stored):
+    return profile.unlock_password(stored) if stored else stored
+
+
+def _local_part(email):
+    return email.rsplit('@', 1)[0]

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Opening an LDAP connection (TLS, bind, timeouts) and the few operations the provider uses."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import traceback
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+
+LDAP_IMPORT_ERROR = None
+try:
+    import ldap
+    import ldap.dn
+    import ldap.filter
+    from ldap.controls import SimplePagedResultsControl
+except ImportError:
+    LDAP_IMPORT_ERROR = traceback.format_exc()
+
+PAGE_SIZE = 1000
+
+
+def error_message(exc):
+    """A readable message from a python-ldap exception: its description and the server's info."""
+    details = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
+    desc = details.get('desc') or exc.__class__.__name__
+    info = details.get('info')
+    return '%s (%s)' % (desc, info) if info else desc
+
+
+class LdapConnection:
+    """One bound connection. ``options`` is the module's ``ldap`` dict (bind_pw a Secret)."""
+
+    def __init__(self, options):
+        self.options = options
+        self.conn = None
+
+    def open(self):
+        opts = self.options
+        uri = opts['server_uri']
+        try:
+            conn = ldap.initialize(uri)
+        except ldap.LDAPError as exc:
+            raise ProviderError('server_uri "%s" is not usable: %s' % (uri, error_message(exc)))
+        timeout = opts['timeout']
+        conn.set_option(ldap.OPT_PROTOCOL_VERSION, 3)
+        conn.set_option(ldap.OPT_REFERRALS, 0)
+        conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
+        conn.set_option(ldap.OPT_TIMEOUT, timeout)
+        conn.timeout = timeout
+        if uri.lower().startswith('ldaps://') or opts['start_tls']:
+            self._configure_tls(conn)
+        try:
+            if opts['start_tls']:
+                conn.start_tls_s()
+            conn.simple_bind_s(opts['bind_dn'] or '', opts['bind_pw'].reveal() if opts['bind_pw'] else '')
+        except ldap.INVALID_CREDENTIALS:
+            raise ProviderError('cannot bind to %s as "%s": invalid credentials (check bind_dn and bind_pw)'
+                                % (uri, opts['bind_dn'] or '(anonymous)'))
+        except ldap.TIMEOUT:
+            raise ProviderError('%s did not answer within timeout=%ss' % (uri, timeout))
+        except ldap.SERVER_DOWN as exc:
+            raise ProviderError('cannot reach %s: %s' % (uri, error_message(exc)))
+        except ldap.CONNECT_ERROR as exc:
+            raise ProviderError('cannot connect to %s: %s' % (uri, error_message(exc)))
+        except ldap.LDAPError as exc:
+            raise ProviderError('cannot bind to %s: %s' % (uri, error_message(exc)))
+        self.conn = conn
+        return self
+
+    def _configure_tls(self, conn):
+        opts = self.options
+        conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT,
+                        ldap.OPT_X_TLS_DEMAND if opts['validate_certs'] else ldap.OPT_X_TLS_NEVER)
+        ca_path = opts.get('ca_path')
+        if ca_path:
+            if not os.path.exists(ca_path):
+                raise ProviderError('ca_path "%s" does not exist' % ca_path)
+            conn.set_option(ldap.OPT_X_TLS_CACERTDIR if os.path.isdir(ca_path) else ldap.OPT_X_TLS_CACERTFILE, ca_path)
+        # libldap reads the TLS options above only when a new context is made, and it must be last.
+        conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+
+    def close(self):
+        if self.conn is not None:
+            try:
+                self.conn.unbind_s()
+            except ldap.LDAPError:
+                pass
+            self.conn = None
+
+    def search(self, base, filterstr, attrs, scope=None):
+        """All entries below ``base`` in pages, as ``(dn, {attr: [str, ...]})``; none if base is missing."""
+        scope = ldap.SCOPE_SUBTREE if scope is None else scope
+        control = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie='')
+        while True:
+            try:
+                msgid = self.conn.search_ext(base, scope, filterstr, attrs, serverctrls=[control])
+                _rtype, data, _msgid, controls = self.conn.result3(msgid)
+            except ldap.NO_SUCH_OBJECT:
+                return
+            except ldap.LDAPError as exc:
+                raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
+            for dn, entry in data:
+                if dn is not None:  # None marks a search reference
+                    yield dn, dict((k, [v.decode('utf-8') for v in vals]) for k, vals in entry.items())
+            cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
+            if not cookies or not cookies[0]:
+                return
+            control.cookie = cookies[0]
+
+    def exists(self, dn):
+        try:
+            self.conn.search_s(dn, ldap.SCOPE_BASE, '(objectClass=*)', ['1.1'])
+            return True
+        except ldap.NO_SUCH_OBJECT:
+            return False
+
+    def subschema_knows(self, attribute):
+        """Whether the server's schema defines ``attribute`` (for example ppolicy's lock time)."""
+        try:
+            root = self.conn.search_s('', ldap.SCOPE_BASE, '(objectClass=*)', ['subschemaSubentry'])
+            subschema = root[0][1].get('subschemaSubentry', [b'cn=Subschema'])[0].decode('utf-8')
+            schema = self.conn.search_s(subschema, ldap.SCOPE_BASE, '(objectClass=subschema)', ['attributeTypes'])
+        except ldap.LDAPError:
+            return False
+        needle = ("NAME '%s'" % attribute).lower().encode('utf-8')
+        return any(needle in value.lower() for value in schema[0][1].get('attributeTypes', []))
+
+    def add(self, dn, attrs):
+        self.conn.add_s(dn, [(k, [_b(v) for v in vals]) for k, vals in attrs.items()])
+
+    def modify(self, dn, mods):
+        self.conn.modify_s(dn, [(op, attr, None if vals is None else [_b(v) for v in vals]) for op, attr, vals in mods])
+
+    def delete(self, dn):
+        self.conn.delete_s(dn)
+
+
+def _b(value):
+    return value.encode('utf-8') if not isinstance(value, bytes) else value
+
+
+def child_dn(attribute, value, parent_dn):
+    """``attribute=value,parent_dn`` with the value escaped by python-ldap, never by formatting."""
+    return ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]] + ldap.dn.str2dn(parent_dn))
+
+
+def rdn_value(dn):
+    return ldap.dn.str2dn(dn)[0][0][1]
+
+
+def parent_dn(dn):
+    return ldap.dn.dn2str(ldap.dn.str2dn(dn)[1:])
+
+
+def is_below(dn, ancestor_dn):
+    """Whether ``dn`` lies strictly below ``ancestor_dn`` (compared RDN by RDN, case-insensitively)."""
+    dn_parts = _canonical(dn)
+    ancestor = _canonical(ancestor_dn)
+    return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
+
+
+def _canonical(dn):
+    return [tuple(sorted((a.lower(), v.lower()) for a, v, _t in rdn)) for rdn in ldap.dn.str2dn(dn)]
+
+
+def equality_filter(attribute, values):
+    """``(|(attribute=v1)(attribute=v2))`` with every value escaped by ldap.filter."""
+    parts = ['(%s=%s)' % (attribute, ldap.filter.escape_filter_chars(v)) for v in values]
+    return parts[0] if len(parts) == 1 else '(|%s)' % ''.join(parts)

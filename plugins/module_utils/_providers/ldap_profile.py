@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ``inetorgperson`` profile: how a roster user maps to LDAP attributes and back (pure).
+
+Disabling uses a lock marker in the password, the way ``/etc/shadow`` does: ``{CRYPT}!$6$...``.
+Any bind with the old password then fails (so do Dovecot's ``auth_bind`` and Postfix SASL), on
+a plain directory with only the core/cosine/inetorgperson schemas; removing the ``!`` brings the
+old password back. Where the server has ppolicy, ``pwdAccountLockedTime`` is set as well.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
+
+OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'inetOrgPerson')
+USER_FILTER = '(objectClass=inetOrgPerson)'
+# Roster key -> the one attribute that holds it (name also feeds cn/sn/givenName, see below).
+SIMPLE_ATTRIBUTES = (('title', 'title'), ('department', 'ou'), ('employee_id', 'employeeNumber'), ('mobile', 'mobile'))
+PPOLICY_LOCK = 'pwdAccountLockedTime'
+# ppolicy's value for "locked until an administrator unlocks".
+PPOLICY_LOCKED_FOREVER = '000001010000Z'
+READ_ATTRIBUTES = ['uid', 'mail', 'cn', 'displayName', 'userPassword', PPOLICY_LOCK] + [a for _k, a in SIMPLE_ATTRIBUTES]
+LOCK_MARKER = '!'
+_SCHEME = re.compile(r'^(\{[A-Za-z0-9.-]+\})(.*)$', re.S)
+
+
+def lock_password(value):
+    """The locked form of a stored userPassword (idempotent)."""
+    if value is None:
+        return '{CRYPT}' + LOCK_MARKER  # matches no password at all
+    match = _SCHEME.match(value)
+    if not match:
+        return '{CRYPT}' + LOCK_MARKER  # a clear-text password cannot be kept locked
+    scheme, rest = match.groups()
+    return value if rest.startswith(LOCK_MARKER) else scheme + LOCK_MARKER + rest
+
+
+def unlock_password(value):
+    """The stored userPassword without the lock marker; None when nothing is left."""
+    match = _SCHEME.match(value or '')
+    if not match or not match.group(2).startswith(LOCK_MARKER):
+        return value
+    rest = match.group(2)[len(LOCK_MARKER):]
+    return match.group(1) + rest if rest else None
+
+
+def is_locked(value):
+    match = _SCHEME.match(value or '')
+    return bool(match and match.group(2).startswith(LOCK_MARKER))
+
+
+def _first(attrs, name):
+    values = attrs.get(name) or attrs.get(name.lower())
+    return values[0] if values else None
+
+
+def _attr(attrs, name):
+    """Attribute lookup that ignores case, as LDAP does."""
+    for key, values in attrs.items():
+        if key.lower() == name.lower():
+            return values
+    return []
+
+
+def entry_to_user(dn, attrs):
+    """A CurrentUser from an entry, or None for a person without a mail address."""
+    mails = [m.lower() for m in _attr(attrs, 'mail')]
+    if not mails:
+        return None
+    uid = (_attr(attrs, 'uid') or [''])[0].lower()
+    # The primary address is the one whose local part is the entry's uid; the rest are aliases.
+    primary = next((m for m in mails if m.split('@', 1)[0] == uid), mails[0])
+    passwords = _attr(attrs, 'userPassword')
+    password = passwords[0] if passwords else None
+    locked = is_locked(password) or bool(_attr(attrs, PPOLICY_LOCK))
+    fields = dict(
+        name=(_attr(attrs, 'cn') or [None])[0],
+        aliases=sorted(set(m for m in mails if m != primary)),
+        state='disabled' if locked else 'present',
+    )
+    for key, attribute in SIMPLE_ATTRIBUTES:
+        fields[key] = (_attr(attrs, attribute) or [None])[0]
+    credential = Secret(unlock_password(password)) if password else None
+    return CurrentUser(primary, fields, ref=dict(dn=dn, password=Secret(password) if password else None,
+                                                 ppolicy_locked=bool(_attr(attrs, PPOLICY_LOCK))),
+                       credential=credential)
+
+
+def _name_attributes(name):
+    family, given = split_name(name)
+    return dict(cn=[name], displayName=[name], sn=[family or name], givenName=[given] if given else [])
+
+
+def user_attributes(entry, uid):
+    """Attributes (without password) of a new entry for a roster entry."""
+    attrs = dict(objectClass=list(OBJECT_CLASSES), uid=[uid], mail=[entry['email']] + list(entry['aliases']))
+    attrs.update(_name_attributes(entry['name']))
+    for key, attribute in SIMPLE_ATTRIBUTES:
+        if entry.get(key) not in (None, ''):
+            attrs[attribute] = [entry[key]]
+    return dict((k, v) for k, v in attrs.items() if v)
+
+
+def attribute_changes(change):
+    """``{attribute: [values] or []}`` for the roster keys a change touches ([] removes)."""
+    after = change.after
+    result = {}
+    for key in change.changed_keys:
+        if key == 'name':
+            result.update(_name_attributes(after['name']))
+        elif key == 'aliases':
+            result['mail'] = [after['email']] + list(after['aliases'])
+        elif key != 'state':
+            attribute = dict(SIMPLE_ATTRIBUTES)[key]
+            result[attribute] = [after[key]] if after.get(key) not in (None, '') else []
+    return result

@@ -1,0 +1,120 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: department
+short_description: Ensure departments (a tree of organizational units) exist or are absent
+version_added: 0.1.0
+description:
+  - One department by O(name), or a whole tree at once with O(departments) (the C(mailbox_roster.departments)
+    list of a roster vars file). Parents are created before children and removed after them.
+  - A department that still has members (child departments, other entries below it, or users whose
+    department it is) is never removed; the task fails and names what is left.
+  - Moving a department to another parent is refused; remove it and create it again.
+author:
+  - mailops.mailbox contributors
+extends_documentation_fragment:
+  - mailops.mailbox.connection
+  - mailops.mailbox.action_group
+  - mailops.mailbox.action_group.ATTRIBUTES
+options:
+  name:
+    description:
+      - The department's name, unique in the tree. It cannot contain C(/).
+      - Required unless O(departments) is given.
+    type: str
+  parent:
+    description:
+      - Name of the parent department; the top of the tree when omitted. It must exist or be in the same list.
+    type: str
+  description:
+    description:
+      - Free text stored on the department.
+    type: str
+  state:
+    description:
+      - Whether the department should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  departments:
+    description:
+      - Several departments at once, each a dict with the keys C(name), C(parent), C(description) and C(state)
+        as above. Every item is validated before anything is written.
+    type: list
+    elements: dict
+'''
+
+EXAMPLES = r'''
+- name: Ensure the sales department below head office
+  mailops.mailbox.department:
+    name: 销售部
+    parent: 总部
+    ldap:
+      server_uri: ldaps://ldap.example.org
+      bind_dn: cn=provisioner,dc=example,dc=org
+      base_dn: dc=example,dc=org
+
+- name: The roster's whole tree
+  mailops.mailbox.department:
+    departments: "{{ mailbox_roster.departments }}"
+
+- name: Remove an empty department
+  mailops.mailbox.department:
+    name: 旧项目组
+    state: absent
+'''
+
+RETURN = r'''
+created:
+  description: Names of the departments created (or to be created in check mode), parents first.
+  returned: success
+  type: list
+  elements: str
+  sample: [总部, 销售部]
+updated:
+  description: Names of the departments whose description changed.
+  returned: success
+  type: list
+  elements: str
+deleted:
+  description: Names of the departments removed, children first.
+  returned: success
+  type: list
+  elements: str
+problems:
+  description: Every problem in the input when the task fails on it; C(row) is the index in O(departments).
+  returned: failure on bad input
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import DEPARTMENT_STATES
+from ansible_collections.mailops.mailbox.plugins.module_utils._module import (
+    department_items, new_module, run_departments,
+)
+
+
+def main():
+    module = new_module(
+        dict(
+            name=dict(type='str'),
+            parent=dict(type='str'),
+            description=dict(type='str'),
+            state=dict(type='str', default='present', choices=list(DEPARTMENT_STATES)),
+            departments=dict(type='list', elements='dict'),
+        ),
+        required_one_of=[('name', 'departments')],
+        mutually_exclusive=[('name', 'departments')],
+    )
+    run_departments(module, department_items(module.params))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: users
+short_description: Ensure a whole list of mailbox users in one pass
+version_added: 0.1.0
+description:
+  - Declarative and batched. Reads the directory once, compares it with O(users), plans every create, update,
+    disable and delete, checks the plan as a whole (input problems, O(max_removals)), and only then writes.
+  - A re-run with nothing to change makes no write and reports C(changed=false); C(--check --diff) shows the
+    plan per user, with passwords redacted.
+  - Users in the directory but not in O(users) are left alone unless O(purge=true).
+author:
+  - mailops.mailbox contributors
+extends_documentation_fragment:
+  - mailops.mailbox.connection
+  - mailops.mailbox.users
+  - mailops.mailbox.action_group
+  - mailops.mailbox.action_group.ATTRIBUTES
+options:
+  users:
+    description:
+      - The users, in the roster's format (the C(mailbox_roster.users) list of a roster vars file).
+      - Keys are C(email) (required), C(name) (required unless C(state=absent)), C(department), C(title),
+        C(employee_id), C(mobile), C(aliases) (a list of addresses), C(state) (V(present), V(disabled) or
+        V(absent); default V(present)) and C(password) (initial password, never logged or returned).
+      - A key left out is not managed; V(null) or an empty string removes the value from the directory.
+      - Every item is validated before anything is written (email syntax, O(domain), duplicate emails and
+        aliases, unknown keys and states); the task fails with a list of every problem, each naming the
+        item's index, its email and the key.
+    type: list
+    elements: dict
+    required: true
+  purge:
+    description:
+      - Also act on users in the directory that are not in O(users), with O(purge_action).
+    type: bool
+    default: false
+  purge_action:
+    description:
+      - V(disable) keeps the entry and mailbox but stops logins; V(delete) removes the entry.
+    type: str
+    choices: [disable, delete]
+    default: disable
+  max_removals:
+    description:
+      - Refuse the whole plan, before any write, when it disables plus deletes more users than this. It guards
+        against a truncated list or a wrong domain disabling everyone.
+    type: int
+    default: 10
+  protected:
+    description:
+      - Emails that are never disabled or deleted, by O(purge) or by their own C(state).
+    type: list
+    elements: str
+    default: []
+notes:
+  - Passwords are hashed on the controller side of the connection as C({CRYPT}) SHA-512-crypt with 5000 rounds
+    by default (see O(ldap.password_scheme)).
+seealso:
+  - module: mailops.mailbox.user
+  - module: mailops.mailbox.directory_info
+'''
+
+EXAMPLES = r'''
+- name: Apply the roster
+  mailops.mailbox.users:
+    users: "{{ mailbox_roster.users }}"
+    passwords: "{{ mailbox_initial_passwords }}"
+    domain: "{{ mailbox_roster.domain }}"
+    ldap:
+      server_uri: ldaps://ldap.example.org
+      bind_dn: cn=provisioner,dc=example,dc=org
+      bind_pw: "{{ vault_ldap_provisioner_password }}"
+      base_dn: dc=example,dc=org
+
+- name: Connection options once for the whole play
+  hosts: localhost
+  module_defaults:
+    group/mailops.mailbox.all:
+      ldap:
+        server_uri: ldaps://ldap.example.org
+        bind_dn: cn=provisioner,dc=example,dc=org
+        base_dn: dc=example,dc=org
+  tasks:
+    - name: Two users, one of them disabled; leavers disabled too
+      mailops.mailbox.users:
+        users:
+          - email: zhang.san@example.org
+            name: 张三
+            department: 销售部
+            title: 销售经理
+            password: "{{ vault_initial_password_zhang }}"
+          - email: li.si@example.org
+            name: 李四
+            state: disabled
+        purge: true
+        purge_action: disable
+        max_removals: 5
+        protected:
+          - postmaster@example.org
+'''
+
+RETURN = r'''
+summary:
+  description: How many users each action touched (planned in check mode, done otherwise).
+  returned: success
+  type: dict
+  sample: {created: 2, updated: 1, disabled: 0, deleted: 0, unchanged: 47}
+created:
+  description: Emails of the users created (or to be created in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [zhang.san@example.org]
+updated:
+  description: Emails of the users whose attributes, password or enabled state changed.
+  returned: success
+  type: list
+  elements: str
+disabled:
+  description: Emails of the users disabled.
+  returned: success
+  type: list
+  elements: str
+deleted:
+  description: Emails of the users deleted.
+  returned: success
+  type: list
+  elements: str
+failures:
+  description: Changes the server refused, with its message.
+  returned: when a change failed
+  type: list
+  elements: dict
+  sample: [{email: li.si@example.org, action: create, message: "Object class violation (...)"}]
+problems:
+  description:
+    - Every problem found in the input, when the task fails on bad input. Nothing was written then.
+    - C(row) is the item's index in the list, C(column) the key.
+  returned: failure on bad input
+  type: list
+  elements: dict
+  sample: [{row: 3, column: email, email: "zhang@@example.org", value: "zhang@@example.org",
+            message: "\"zhang@@example.org\" is not an email address"}]
+diff:
+  description:
+    - With C(--diff), one before/after per changed user in roster format. Passwords appear only as
+      C(********), never as a value or hash.
+  returned: when diff mode is on and something changes
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import PURGE_ACTIONS
+from ansible_collections.mailops.mailbox.plugins.module_utils._module import COMMON_USER_OPTIONS, new_module, run_users
+
+
+def main():
+    spec = dict(
+        users=dict(type='list', elements='dict', required=True),
+        purge=dict(type='bool', default=False),
+        purge_action=dict(type='str', default='disable', choices=list(PURGE_ACTIONS)),
+        max_removals=dict(type='int', default=10),
+        protected=dict(type='list', elements='str', default=[]),
+    )
+    spec.update(COMMON_USER_OPTIONS)
+    module = new_module(spec)
+    run_users(module, module.params['users'])
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound, Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import (
+    email_problem, normalise_domain, validate_users,
+)
+
+
+def problems_of(items, **kwargs):
+    _users, problems = validate_users(items, **kwargs)
+    return [(p.row, p.column, p.email) for p in problems], problems
+
+
+@pytest.mark.parametrize('value', ['a@example.org', 'o\'brien+x@example.org', 'first.last@sub.example.co.uk',
+                                   'a=b#c@example.org'])
+def test_good_emails(value):
+    assert email_problem(value) is None
+
+
+@pytest.mark.parametrize('value', ['', None, 'zhang@@example.org', 'plain', 'a@b', '.a@example.org',
+                                   'a..b@example.org', 'a b@example.org', u'张三@example.org', 'a@-x.org', 5])
+def test_bad_emails(value):
+    assert email_problem(value)
+
+
+def test_normalises_and_keeps_only_given_keys():
+    users, problems = validate_users([{'email': 'Zhang.San@Example.ORG', 'name': u' 张三 ', 'employee_id': 1001,
+                                       'mobile': 13800000000.0, 'aliases': 'ZS@example.org, san@example.org'}])
+    assert problems == []
+    user = users[0]
+    assert user.email == 'zhang.san@example.org'
+    # names are kept exactly (leading and trailing spaces too); numbers become their digits
+    assert user.fields == {'name': u' 张三 ', 'employee_id': '1001', 'mobile': '13800000000', 'state': 'present',
+                           'aliases': ['san@example.org', 'zs@example.org']}
+    assert user.password is None
+
+
+def test_empty_values_clear_a_field():
+    users, problems = validate_users([{'email': 'a@example.org', 'name': 'A', 'title': '', 'department': None,
+                                       'aliases': []}])
+    assert problems == []
+    assert users[0].fields['title'] is None and users[0].fields['department'] is None
+    assert users[0].fields['aliases'] == []
+
+
+def test_password_becomes_a_secret_never_shown():
+    users, _ = validate_users([{'email': 'a@example.org', 'name': 'A', 'password': 'S3cret!'}])
+    assert isinstance(users[0].password, Secret)
+    assert 'S3cret' not in repr(users[0].password) and 'S3cret' not in str(users[0].password)
+    assert users[0].password.reveal() == 'S3cret!'
+
+
+def test_every_problem_is_reported_with_index_email_and_field():
+    items = [
+        {'email': 'ok@example.org', 'name': 'Ok', 'aliases': ['alias@example.org']},
+        {'email': 'noname@example.org'},
+        {'email': 'zhang@@example.org', 'name': 'Z'},
+        {'email': 'x@other.org', 'name': 'X'},
+        {'email': 'OK@example.org', 'name': 'Dup'},
+        {'email': 'y@example.org', 'name': 'Y', 'aliases': ['alias@example.org']},
+        {'email': 'z@example.org', 'name': 'Z', 'state': 'gone'},
+        {'email': 'w@example.org', 'name': 'W', 'colour': 'blue'},
+        {'email': 'v@example.org', 'name': 'V', 'aliases': ['ok@example.org']},
+        {'email': 'u@example.org', 'name': 'U', 'mobile': u'一二三'},
+        {'email': 't@example.org', 'name': 'T\x00'},
+        'not a dict',
+        {'email': 'me@example.org', 'name': 'Me', 'aliases': ['me@example.org']},
+        {'email': 'p@example.org', 'name': 'P', 'password': ''},
+    ]
+    found, problems = problems_of(items, domain='example.org')
+    assert found == [
+        (1, 'name', 'noname@example.org'),
+        (2, 'email', 'zhang@@example.org'),
+        (3, 'email', 'x@other.org'),
+        (4, 'email', 'OK@example.org'),
+        (5, 'aliases', 'y@example.org'),
+        (6, 'state', 'z@example.org'),
+        (7, 'colour', 'w@example.org'),
+        (8, 'aliases', 'v@example.org'),
+        (9, 'mobile', 'u@example.org'),
+        (10, 'name', 't@example.org'),
+        (11, None, None),
+        (12, 'aliases', 'me@example.org'),
+        (13, 'password', 'p@example.org'),
+    ]
+    message = str(ProblemsFound(problems))
+    assert message.startswith('13 problems in the input, nothing was changed')
+    assert 'users[2] (zhang@@example.org): email: "zhang@@example.org" is not an email address' in message
+    assert 'users[4] (OK@example.org): email: duplicate email "ok@example.org": already used by users[0]' in message
+    assert 'not in the domain example.org' in message
+
+
+def test_protected_users_cannot_be_disabled_or_removed_by_their_state():
+    found, _ = problems_of([{'email': 'boss@example.org', 'name': 'B', 'state': 'disabled'},
+                            {'email': 'root@example.org', 'state': 'absent'}],
+                           protected=['Boss@example.org', 'root@example.org'])
+    assert found == [(0, 'state', 'boss@example.org'), (1, 'state', 'root@example.org')]
+
+
+def test_absent_users_need_no_name():
+    users, problems = validate_users([{'email': 'gone@example.org', 'state': 'absent'}])
+    assert problems == [] and users[0].state == 'absent'
+
+
+def test_not_a_list():
+    users, problems = validate_users({'email': 'a@example.org'})
+    assert users == [] and problems[0].column == 'users'
+
+
+def test_domain_option_is_checked():
+    assert normalise_domain(' Example.ORG ') == 'example.org'
+    with pytest.raises(ValueError):
+        normalise_domain('not a domain')

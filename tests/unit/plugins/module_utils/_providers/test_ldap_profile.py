@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import Change
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_profile as profile
+
+HASH = '{CRYPT}$6$salt$abcdef'
+
+
+def test_lock_and_unlock_round_trip():
+    locked = profile.lock_password(HASH)
+    assert locked == '{CRYPT}!$6$salt$abcdef'
+    assert profile.lock_password(locked) == locked
+    assert profile.is_locked(locked) and not profile.is_locked(HASH)
+    assert profile.unlock_password(locked) == HASH
+    assert profile.unlock_password(HASH) == HASH
+    assert profile.lock_password('{SSHA}xyz') == '{SSHA}!xyz'
+    assert profile.lock_password(None) == '{CRYPT}!' and profile.unlock_password('{CRYPT}!') is None
+    assert profile.lock_password('cleartext') == '{CRYPT}!'
+
+
+def test_entry_to_user_primary_mail_and_aliases():
+    attrs = {'uid': ['zhang.san'], 'mail': ['ZS@example.org', 'zhang.san@example.org'], 'cn': [u'张三'],
+             'ou': [u'销售部'], 'title': [u'经理'], 'userPassword': [profile.lock_password(HASH)],
+             'employeeNumber': ['E1'], 'mobile': ['+86 138']}
+    user = profile.entry_to_user('uid=zhang.san,ou=people,dc=x', attrs)
+    assert user.email == 'zhang.san@example.org'
+    assert user.fields == {'name': u'张三', 'aliases': ['zs@example.org'], 'state': 'disabled',
+                           'department': u'销售部', 'title': u'经理', 'employee_id': 'E1', 'mobile': '+86 138'}
+    assert user.credential.reveal() == HASH  # the marker is not part of the password
+    assert 'abcdef' not in repr(user)
+    assert profile.entry_to_user('cn=x', {'cn': ['no mail']}) is None
+
+
+def test_ppolicy_lock_means_disabled():
+    user = profile.entry_to_user('uid=a,dc=x', {'uid': ['a'], 'mail': ['a@x.org'], 'cn': ['A'],
+                                                'pwdAccountLockedTime': ['000001010000Z']})
+    assert user.state == 'disabled'
+
+
+def test_new_entry_attributes():
+    entry = dict(email='ouyang.nana@example.org', name=u'欧阳娜娜', department=None, title='CEO', employee_id=None,
+                 mobile=None, aliases=['nana@example.org'], state='present')
+    attrs = profile.user_attributes(entry, 'ouyang.nana')
+    assert attrs == {'objectClass': ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], 'uid': ['ouyang.nana'],
+                     'mail': ['ouyang.nana@example.org', 'nana@example.org'], 'cn': [u'欧阳娜娜'],
+                     'displayName': [u'欧阳娜娜'], 'sn': [u'欧阳'], 'givenName': [u'娜娜'], 'title': ['CEO']}
+
+
+def test_attribute_changes_only_for_changed_keys():
+    after = dict(email='a@x.org', name='Cher', department='IT', title=None, employee_id=None, mobile=None,
+                 aliases=['b@x.org'], state='present')
+    change = Change('update', 'a@x.org', after=after, changed_keys=('name', 'title', 'aliases', 'state'))
+    assert profile.attribute_changes(change) == {'cn': ['Cher'], 'displayName': ['Cher'], 'sn': ['Cher'],
+                                                 'givenName': [], 'title': [], 'mail': ['a@x.org', 'b@x.org']}
