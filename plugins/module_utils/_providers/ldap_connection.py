@@ -52,8 +52,12 @@ class LdapConnection:
         conn.set_option(ldap.OPT_NETWORK_TIMEOUT, timeout)
         conn.set_option(ldap.OPT_TIMEOUT, timeout)
         conn.timeout = timeout
-        if uri.lower().startswith('ldaps://') or opts['start_tls']:
+        tls = uri.lower().startswith('ldaps://') or opts['start_tls']
+        if tls:
             self._configure_tls(conn)
+        # libldap reports a failed TLS handshake only as a connect error, so say what to check.
+        hint = ('; with TLS the server certificate must verify against ca_path (or the system trust store) and match '
+                'the host name, unless validate_certs is false' if tls and opts['validate_certs'] else '')
         try:
             if opts['start_tls']:
                 conn.start_tls_s()
@@ -64,9 +68,9 @@ class LdapConnection:
         except ldap.TIMEOUT:
             raise ProviderError('%s did not answer within timeout=%ss' % (uri, timeout))
         except ldap.SERVER_DOWN as exc:
-            raise ProviderError('cannot reach %s: %s' % (uri, error_message(exc)))
+            raise ProviderError('cannot reach %s: %s%s' % (uri, error_message(exc), hint))
         except ldap.CONNECT_ERROR as exc:
-            raise ProviderError('cannot connect to %s: %s' % (uri, error_message(exc)))
+            raise ProviderError('cannot connect to %s: %s%s' % (uri, error_message(exc), hint))
         except ldap.LDAPError as exc:
             raise ProviderError('cannot bind to %s: %s' % (uri, error_message(exc)))
         self.conn = conn
