@@ -96,8 +96,9 @@ problems:
 '''
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import DEPARTMENT_STATES
-from ansible_collections.mailops.mailbox.plugins.module_utils._module import (
-    department_items, new_module, run_departments,
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import new_module
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.departments import (
+    department_items, run_departments,
 )
 
 

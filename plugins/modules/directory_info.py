@@ -74,7 +74,8 @@ roster:
   type: dict
 '''
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._module import new_module, run_directory_info
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import new_module
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory import run_directory_info
 
 
 def main():

@@ -116,6 +116,16 @@ deleted:
   returned: success
   type: list
   elements: str
+by_department:
+  description: Counts per action for each department that has a change (C((none)) for users without one).
+  returned: success
+  type: dict
+  sample: {销售部: {created: 2, updated: 0, disabled: 1, deleted: 0}}
+timings:
+  description: Seconds spent reading the directory, planning and applying.
+  returned: success
+  type: dict
+  sample: {read: 0.041, plan: 0.002, apply: 0.35}
 failures:
   description: Changes the server refused, with its message.
   returned: when a change failed
@@ -140,8 +150,9 @@ diff:
   elements: dict
 '''
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._module import (
-    COMMON_USER_OPTIONS, new_module, run_users, user_item,
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import new_module
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.users import (
+    COMMON_USER_OPTIONS, run_users, user_item,
 )
 
 

@@ -105,6 +105,19 @@ class Plan:
         return lists
 
 
+def count_by_department(changes):
+    """``{department: {created: n, updated: n, ...}}`` for the changes that change something."""
+    counts = {}
+    for change in changes:
+        if not change.is_change:
+            continue
+        entry = change.after if change.after is not None else change.before
+        department = (entry or {}).get('department') or '(none)'
+        per = counts.setdefault(department, dict((key, 0) for key in ACTION_KEYS.values() if key != 'unchanged'))
+        per[ACTION_KEYS[change.action]] += 1
+    return counts
+
+
 def _classify(before_state, after_state, changed_keys, password):
     if after_state == 'absent':
         return DELETE

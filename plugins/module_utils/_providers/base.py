@@ -16,20 +16,22 @@ class Capabilities:
     """What a backend supports, so the engine asks instead of testing a provider's name.
 
     ``verify_passwords``: stored credentials can be read and checked, so ``update_password:
-    always`` is idempotent. ``departments``: departments are objects of their own.
+    always`` is idempotent. ``departments``: departments are objects of their own. ``snapshots``:
+    a full-fidelity export can be written and restored exactly (password hashes included).
     """
 
-    __slots__ = ('verify_passwords', 'departments')
+    __slots__ = ('verify_passwords', 'departments', 'snapshots')
 
-    def __init__(self, verify_passwords, departments):
+    def __init__(self, verify_passwords, departments, snapshots):
         self.verify_passwords = verify_passwords
         self.departments = departments
+        self.snapshots = snapshots
 
 
 class Provider:
     """The interface a backend implements; see ``_providers/ldap.py`` for the reference one."""
 
-    capabilities = Capabilities(verify_passwords=False, departments=False)
+    capabilities = Capabilities(verify_passwords=False, departments=False, snapshots=False)
 
     def __enter__(self):
         self.connect()
@@ -66,4 +68,26 @@ class Provider:
         raise NotImplementedError
 
     def apply_department(self, change):
+        raise NotImplementedError
+
+    # Snapshots (when ``capabilities.snapshots``) ----------------------------------------------
+
+    def count_managed_entries(self):
+        """How many entries (users, departments, their containers) a snapshot would hold now."""
+        raise NotImplementedError
+
+    def write_snapshot(self, path):
+        """Write every managed entry to ``path`` (mode 0600); returns ``{path, entries, users, sha256}``."""
+        raise NotImplementedError
+
+    def read_snapshot(self, path):
+        """``(header, records)`` of a snapshot file."""
+        raise NotImplementedError
+
+    def plan_restore(self, path):
+        """The RestoreOp list that makes the directory equal the snapshot at ``path``."""
+        raise NotImplementedError
+
+    def apply_restore(self, ops):
+        """Carry out RestoreOps in order; returns how many were applied (ProviderError on failure)."""
         raise NotImplementedError

@@ -9,12 +9,14 @@ __metaclass__ = type
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import plan_restore
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_profile as profile
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_snapshot
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
     Capabilities, Provider, ProviderError,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
-    LdapConnection, child_dn, equality_filter, error_message, is_below, parent_dn, rdn_value,
+    LdapConnection, child_dn, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
 
@@ -27,7 +29,7 @@ DEPARTMENT_CLASSES = ('top', 'organizationalUnit')
 
 
 class LdapProvider(Provider):
-    capabilities = Capabilities(verify_passwords=True, departments=True)
+    capabilities = Capabilities(verify_passwords=True, departments=True, snapshots=True)
 
     def __init__(self, options):
         self.options = options
@@ -200,6 +202,45 @@ class LdapProvider(Provider):
         except ldap.LDAPError as exc:
             raise ProviderError('%s department "%s" failed: %s' % (change.action, change.name, error_message(exc)))
 
+
+    # Snapshots -------------------------------------------------------------------------------
+
+    def count_managed_entries(self):
+        return len(ldap_snapshot.read_live(self.connection, self.options, attrs=('1.1',)))
+
+    def write_snapshot(self, path):
+        return ldap_snapshot.write(self.connection, self.options, path)
+
+    def read_snapshot(self, path):
+        return ldap_snapshot.read(path)
+
+    def plan_restore(self, path):
+        header, records = ldap_snapshot.read(path)
+        for key in ('users_dn', 'departments_dn'):
+            if header.get(key) and not same_dn(header[key], self.options[key]):
+                raise ProviderError('snapshot %s was taken of %s "%s", not of "%s"; refusing to restore it here'
+                                    % (path, key, header[key], self.options[key]))
+        wanted = [ldap_snapshot.to_entry(dn, attrs, self.options) for dn, attrs in records]
+        current = [ldap_snapshot.to_entry(dn, attrs, self.options)
+                   for dn, attrs in ldap_snapshot.read_live(self.connection, self.options)]
+        return plan_restore(wanted, current)
+
+    def apply_restore(self, ops):
+        done = 0
+        for op in ops:
+            try:
+                if op.action == 'add':
+                    self.connection.add(op.entry.dn, op.attrs)
+                elif op.action == 'modify':
+                    self.connection.modify(op.entry.dn, [(ldap.MOD_REPLACE, name, values or None)
+                                                         for name, values in sorted(op.attrs.items())])
+                else:
+                    self.connection.delete(op.entry.dn)
+            except ldap.LDAPError as exc:
+                raise ProviderError('restore stopped at %s %s after %d of %d operations: %s. A re-run continues from '
+                                    'there.' % (op.action, op.entry.dn, done, len(ops), error_message(exc)))
+            done += 1
+        return done
 
 def unlock(stored):
     return profile.unlock_password(stored) if stored else stored

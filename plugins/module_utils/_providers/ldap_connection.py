@@ -96,8 +96,9 @@ class LdapConnection:
                 pass
             self.conn = None
 
-    def search(self, base, filterstr, attrs, scope=None):
-        """All entries below ``base`` in pages, as ``(dn, {attr: [str, ...]})``; none if base is missing."""
+    def search(self, base, filterstr, attrs, scope=None, decode=True):
+        """All entries below ``base`` in pages, as ``(dn, {attr: [str, ...]})`` (bytes unless
+        ``decode``); none if base is missing."""
         scope = ldap.SCOPE_SUBTREE if scope is None else scope
         control = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie='')
         while True:
@@ -110,7 +111,8 @@ class LdapConnection:
                 raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
             for dn, entry in data:
                 if dn is not None:  # None marks a search reference
-                    yield dn, dict((k, [v.decode('utf-8') for v in vals]) for k, vals in entry.items())
+                    yield dn, (dict((k, [v.decode('utf-8') for v in vals]) for k, vals in entry.items())
+                               if decode else entry)
             cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
             if not cookies or not cookies[0]:
                 return
@@ -166,6 +168,10 @@ def is_below(dn, ancestor_dn):
     dn_parts = _canonical(dn)
     ancestor = _canonical(ancestor_dn)
     return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
+
+
+def same_dn(first, second):
+    return _canonical(first) == _canonical(second)
 
 
 def _canonical(dn):

@@ -166,3 +166,14 @@ def test_diff_of_update_has_roster_keys_and_no_secret():
     assert list(diff['before'])[:8] == ['email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases',
                                         'state']
     assert 'hunter2' not in repr(diff) and '$6$abc' not in repr(diff)
+
+
+def test_count_by_department_uses_after_then_before():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import count_by_department
+    result = plan(desired({'email': 'a@example.org', 'name': 'A', 'department': 'Sales'},
+                          {'email': 'b@example.org', 'state': 'absent'},
+                          {'email': 'c@example.org', 'name': 'C'}),
+                  [current('b@example.org', department='IT'), current('c@example.org')], PlanOptions())
+    assert count_by_department(result.changes) == {
+        'Sales': dict(created=1, updated=0, disabled=0, deleted=0),
+        'IT': dict(created=0, updated=0, disabled=0, deleted=1)}

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The department module: validate the tree, plan it against the directory, apply it in order."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import (
+    department_path, plan_departments, validate_departments,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+
+
+def run_departments(module, items):
+    departments, problems = validate_departments(items)
+    if problems:
+        fail_problems(module, ProblemsFound(problems, where='departments[{row}]', what='departments list'),
+                       changed=False)
+    provider = make_provider(module)
+    try:
+        with provider:
+            current = provider.read_departments()
+            leaving = set(d.name for d in departments if d.state == 'absent')
+            for dep in current:
+                if dep.name in leaving:
+                    dep.members += provider.department_users(dep.name)
+            changes = plan_departments(departments, current)
+            parents = dict((d.name, d.parent) for d in current)
+            parents.update((d.name, d.parent) for d in departments if d.state == 'present')
+            result = dict(changed=bool(changes),
+                          created=[c.name for c in changes if c.action == 'create'],
+                          updated=[c.name for c in changes if c.action == 'update'],
+                          deleted=[c.name for c in changes if c.action == 'delete'])
+            if module._diff:
+                result['diff'] = [c.diff() for c in changes]
+            if not module.check_mode:
+                for change in changes:
+                    provider.apply_department(change, department_path(change.name, parents))
+    except ProblemsFound as exc:
+        fail_problems(module, exc, changed=False)
+    except ProviderError as exc:
+        module.fail_json(msg=str(exc), changed=False)
+    module.exit_json(**result)
+
+
+def department_items(params):
+    if params.get('departments') is not None:
+        return params['departments']
+    item = dict((key, params[key]) for key in ('name', 'parent', 'description') if params.get(key) is not None)
+    item['state'] = params['state']
+    return [item]
