@@ -14,7 +14,7 @@ export ANSIBLE_NOCOLOR ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES = $(shell awk '/platform:dpkg/ {print $$1}' bindep.txt | sort -u)
 
-.PHONY: help deps system-deps venv collection test unit integration demo lab-start lab-stop clean
+.PHONY: help deps system-deps venv collection test lint unit integration demo lab-start lab-stop clean
 
 help:
 	@echo "make demo   - start a local lab directory (slapd + Dovecot on 127.0.0.1) and apply examples/roster.yml"
@@ -49,14 +49,20 @@ unit: deps
 integration: deps
 	$(VENV)/bin/python -m pytest -q tests/integration
 
-test: deps
+lint: deps
+	$(VENV)/bin/ansible-lint --offline --nocolor roles playbooks
+
+test: deps lint
 	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
 
+# The lab (roles/lab): slapd + Dovecot on 127.0.0.1 in $(BUILD)/lab, which gets connection.yml.
 lab-start: deps
-	$(VENV)/bin/python -m tests.harness.lab start --state-dir $(BUILD)/lab
+	$(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml
 
 lab-stop:
-	@if [ -x $(VENV)/bin/python ]; then $(VENV)/bin/python -m tests.harness.lab stop --state-dir $(BUILD)/lab; fi
+	@if [ -x $(VENV)/bin/ansible-playbook ]; then \
+	  $(MAKE) --no-print-directory collection && $(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml -e lab_state=stopped; \
+	fi
 
 demo: lab-start
 	ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ansible-playbook -i localhost, playbooks/apply_roster.yml \

@@ -37,7 +37,7 @@ EXAMPLES = r'''
 
 - name: Write it as a roster vars file
   ansible.builtin.copy:
-    content: "{{ {'mailbox_roster': directory.roster} | to_nice_yaml(allow_unicode=true) }}"
+    content: "{{ {'mailbox_roster': directory.roster} | to_nice_yaml }}"
     dest: roster-from-directory.yml
     mode: "0644"
 '''

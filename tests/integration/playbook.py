@@ -31,10 +31,10 @@ class PlaybookRun:
 
     def results(self):
         """Each task's result for localhost, in order, as dicts with the task name under '_task'."""
-        return [dict(r["result"], _task=r["task"]) for r in self.output["results"]]
+        return [dict(r["result"], _task=r["task"], _role=r.get("role")) for r in self.output["results"]]
 
     def result(self, name):
-        matches = [r for r in self.results() if r["_task"] == name]
+        matches = [r for r in self.results() if r["_task"] == name or r["_task"].endswith(" : " + name)]
         assert matches, "no task %r in %s" % (name, [r["_task"] for r in self.results()])
         return matches[-1]
 
@@ -52,8 +52,7 @@ def connection_defaults(lab, **overrides):
     return options
 
 
-def run_playbook(tmp_path, tasks, lab=None, extra_vars=None, check=False, diff=False, verbosity=0,
-                 ldap=None, env=None, vars_files=()):
+def run_playbook(tmp_path, tasks, lab=None, extra_vars=None, ldap=None, vars_files=(), **kwargs):
     """Write a one-play playbook of ``tasks`` (with module_defaults for the collection's action
     group pointing at the lab) and run it; returns a PlaybookRun."""
     play = dict(name="test play", hosts="localhost", connection="local", gather_facts=False, tasks=tasks)
@@ -63,7 +62,13 @@ def run_playbook(tmp_path, tasks, lab=None, extra_vars=None, check=False, diff=F
         play["vars_files"] = [str(v) for v in vars_files]
     path = Path(tmp_path) / "playbook.yml"
     path.write_text(yaml.safe_dump([play], allow_unicode=True, sort_keys=False))
-    argv = [ANSIBLE_PLAYBOOK, "-i", "localhost,", str(path)]
+    return run_playbook_file(tmp_path, path, extra_vars=extra_vars, **kwargs)
+
+
+def run_playbook_file(tmp_path, path, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+                      extra_args=()):
+    """Run one playbook file with this checkout's collection; returns a PlaybookRun."""
+    argv = [ANSIBLE_PLAYBOOK, "-i", "localhost,", str(path)] + list(extra_args)
     if extra_vars:
         vars_path = Path(tmp_path) / "extra_vars.yml"
         vars_path.write_text(yaml.safe_dump(extra_vars, allow_unicode=True))

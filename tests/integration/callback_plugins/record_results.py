@@ -25,7 +25,8 @@ class CallbackModule(CallbackBase):
         self.results = []
 
     def _record(self, result, status):
-        self.results.append(dict(task=result._task.get_name(), host=result._host.get_name(), status=status,
+        role = result._task._role.get_name() if result._task._role else None
+        self.results.append(dict(task=result._task.get_name(), role=role, host=result._host.get_name(), status=status,
                                  result=dict(result._result, failed=status == "failed")))
 
     def v2_runner_on_ok(self, result):
