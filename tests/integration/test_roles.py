@@ -196,3 +196,22 @@ def test_deleted_users_mail_is_archived_and_imports_back(site, clean_lab):
                     "maildir:%s/Maildir" % extracted, "", "all"], check=True)
     subjects = [m["Subject"] for m in clean_lab.dovecot.inbox(leaver["email"], site.passwords[leaver["email"]])]
     assert subjects == ["Keep me"]
+
+
+def test_vault_encrypted_snapshot_restores_with_the_plays_secret(site, clean_lab, tmp_path):
+    vault_pass = tmp_path / "vault-pass"
+    vault_pass.write_text("backup-secret\n")
+    encrypt = dict(mailbox_backup_vault_password_file=str(vault_pass))
+    first = site.run(**encrypt)
+    assert first.rc == 0, first.text
+    original = managed_export(clean_lab)
+    assert site.run(users=site.users[:25], mailbox_purge=True, **encrypt).rc == 0
+    snapshots = site.snapshots()
+    assert all(path.read_text().startswith("$ANSIBLE_VAULT;") for path in snapshots)
+    restored = run_playbook_file(tmp_path, REPO / "playbooks" / "restore.yml",
+                                 extra_vars=dict(site.settings, mailbox_restore_snapshot=str(snapshots[-1])),
+                                 extra_args=["--vault-password-file", str(vault_pass)])
+    assert restored.rc == 0, restored.text
+    assert managed_export(clean_lab) == original
+    decrypted = restored.result("Make a private temporary file")["path"]
+    assert decrypted.endswith(".ldif") and not os.path.exists(decrypted)  # the decrypted copy is gone
