@@ -37,17 +37,15 @@ class Outcome:
 
 
 def apply_changes(changes, apply_users, on_error='stop'):
-    """``apply_users(changes)`` is the provider's generator of ``(change, error)``; a provider
-    exception (connection lost) ends the run and is recorded, never swallowed silently."""
+    """``apply_users(changes, stop_on_error)`` is the provider's generator of ``(change, error)``;
+    a provider exception (connection lost) ends the run and is recorded, never swallowed."""
     outcome = Outcome()
     try:
-        for change, error in apply_users(changes):
+        for change, error in apply_users(changes, stop_on_error=on_error == 'stop'):
             if error is None:
                 outcome.done.append(change)
-                continue
-            outcome.failures.append(dict(email=change.email, action=change.action, message=error))
-            if on_error == 'stop':
-                break
+            else:
+                outcome.failures.append(dict(email=change.email, action=change.action, message=error))
     except Exception as exc:  # the provider's error carries a user-fit message, no secrets
         outcome.aborted = str(exc)
     return outcome

@@ -63,8 +63,10 @@ class Provider:
         """Whether ``user.credential`` already holds ``password`` (a Secret)."""
         return False
 
-    def apply_users(self, changes):
-        """Carry out user changes in order; yields ``(change, error_message_or_None)``."""
+    def apply_users(self, changes, stop_on_error=False):
+        """Carry out user changes; yields ``(change, error_message_or_None)`` for every change sent.
+        With ``stop_on_error`` nothing more is sent after a refusal, but what was already sent is
+        still reported, so the caller knows exactly what was applied."""
         raise NotImplementedError
 
     def apply_department(self, change):

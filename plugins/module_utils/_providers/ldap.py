@@ -122,40 +122,46 @@ class LdapProvider(Provider):
             self._ppolicy = self.connection.subschema_knows(profile.PPOLICY_LOCK)
         return self._ppolicy
 
-    def apply_users(self, changes):
-        for change in changes:
-            try:
-                getattr(self, '_' + change.action)(change)
-            except ldap.SERVER_DOWN as exc:
-                raise ProviderError('lost the connection to %s: %s' % (self.options['server_uri'], error_message(exc)))
-            except ldap.TIMEOUT:
-                raise ProviderError('%s did not answer within timeout=%ss' % (self.options['server_uri'],
-                                                                                self.options['timeout']))
-            except ldap.LDAPError as exc:
-                yield change, error_message(exc)
-                continue
-            yield change, None
+    def apply_users(self, changes, stop_on_error=False):
+        """Hash the new passwords on every core while the writes stream out, a window at a time."""
+        changes = list(changes)
+        if any(c.action == 'create' for c in changes):
+            self._ensure_container(self.users_dn)
+        hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
+        requests = ((change, ) + self._request(change, next(hashes) if change.password is not None else None)
+                    for change in changes)
+        try:
+            for change, error in self.connection.pipeline(requests, stop_on_error=stop_on_error):
+                yield change, error
+        finally:
+            hashes.close()
 
-    def _create(self, change):
-        self._ensure_container(self.users_dn)
+    def _request(self, change, new_hash):
+        """``(kind, dn, payload)`` of the one write that carries out a change."""
+        if change.action == 'delete':
+            return 'delete', change.current.ref['dn'], None
+        if change.action == 'create':
+            return 'add', self.user_dn(change.after['email']), self._new_entry(change, new_hash)
+        return 'modify', change.current.ref['dn'], self._modifications(change, new_hash)
+
+    def _new_entry(self, change, stored):
         entry = change.after
         attrs = profile.user_attributes(entry, _local_part(entry['email']))
-        stored = self.hasher.hash(change.password) if change.password is not None else None
         if entry['state'] == 'disabled':
             stored = profile.lock_password(stored)
             if self.ppolicy:
                 attrs[profile.PPOLICY_LOCK] = [profile.PPOLICY_LOCKED_FOREVER]
         if stored is not None:
             attrs['userPassword'] = [stored]
-        self.connection.add(self.user_dn(entry['email']), attrs)
+        return attrs
 
-    def _update(self, change):
+    def _modifications(self, change, new_hash):
         ref = change.current.ref
         attrs = profile.attribute_changes(change)
         mods = [(ldap.MOD_REPLACE, name, values or None) for name, values in sorted(attrs.items())]
         disabled = change.after['state'] == 'disabled'
         stored = ref['password'].reveal() if ref['password'] else None
-        new = self.hasher.hash(change.password) if change.password is not None else unlock(stored)
+        new = new_hash if new_hash is not None else unlock(stored)
         new = profile.lock_password(new) if disabled else new
         if new != stored:
             mods.append((ldap.MOD_REPLACE, 'userPassword', [new] if new else None))
@@ -163,13 +169,7 @@ class LdapProvider(Provider):
             mods.append((ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [profile.PPOLICY_LOCKED_FOREVER]))
         if not disabled and ref['ppolicy_locked']:
             mods.append((ldap.MOD_DELETE, profile.PPOLICY_LOCK, None))
-        if mods:
-            self.connection.modify(ref['dn'], mods)
-
-    _disable = _update
-
-    def _delete(self, change):
-        self.connection.delete(change.current.ref['dn'])
+        return mods
 
     def _ensure_container(self, dn):
         if dn in self._containers_seen:

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import os
 import traceback
 
@@ -22,6 +23,9 @@ except ImportError:
     LDAP_IMPORT_ERROR = traceback.format_exc()
 
 PAGE_SIZE = 1000
+# Writes in flight on one connection: enough to keep slapd busy, well under the pending-operation
+# limit at which it drops a connection (conn_max_pending_auth, 1000 by default).
+WINDOW = 64
 
 
 def error_message(exc):
@@ -144,6 +148,50 @@ class LdapConnection:
 
     def delete(self, dn):
         self.conn.delete_s(dn)
+
+    def _submit(self, kind, dn, payload):
+        if kind == 'add':
+            return self.conn.add_ext(dn, [(k, [_b(v) for v in vals]) for k, vals in payload.items()])
+        if kind == 'modify':
+            return self.conn.modify_ext(dn, [(op, attr, None if vals is None else [_b(v) for v in vals])
+                                             for op, attr, vals in payload])
+        return self.conn.delete_ext(dn)
+
+    def pipeline(self, requests, stop_on_error=False):
+        """Send ``(token, kind, dn, payload)`` writes with up to WINDOW in flight and yield
+        ``(token, error_message_or_None)`` as each completes. With ``stop_on_error`` nothing more is
+        sent after a refusal, but every write already sent is still waited for and reported.
+        A lost connection raises ProviderError."""
+        in_flight = collections.deque()
+        stopped = False
+        requests = iter(requests)
+        while True:
+            while not stopped and len(in_flight) < WINDOW:
+                request = next(requests, None)
+                if request is None:
+                    stopped = True
+                    break
+                token, kind, dn, payload = request
+                in_flight.append((token, self._call(lambda: self._submit(kind, dn, payload))))
+            if not in_flight:
+                return
+            token, msgid = in_flight.popleft()
+            try:
+                self._call(lambda: self.conn.result3(msgid, all=1, timeout=self.options['timeout']))
+            except ldap.LDAPError as exc:
+                stopped = stopped or stop_on_error
+                yield token, error_message(exc)
+                continue
+            yield token, None
+
+    def _call(self, operation):
+        try:
+            return operation()
+        except ldap.SERVER_DOWN as exc:
+            raise ProviderError('lost the connection to %s: %s' % (self.options['server_uri'], error_message(exc)))
+        except ldap.TIMEOUT:
+            raise ProviderError('%s did not answer within timeout=%ss' % (self.options['server_uri'],
+                                                                            self.options['timeout']))
 
 
 def _b(value):

@@ -12,7 +12,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+import multiprocessing
+import os
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 
 PASSLIB_IMPORT_ERROR = None
 try:
@@ -28,20 +32,60 @@ VERIFIABLE = ('ldap_sha512_crypt', 'ldap_sha256_crypt', 'ldap_md5_crypt', 'ldap_
               'ldap_sha1', 'ldap_md5', 'ldap_salted_sha256', 'ldap_salted_sha512')
 
 
+# Below this many hashes a process pool costs more than it saves.
+POOL_THRESHOLD = 32
+
+
+def _cpu_count():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+@functools.lru_cache(maxsize=None)
+def _handler(scheme, rounds):
+    return getattr(passlib_hash, scheme).using(rounds=rounds)
+
+
+def _hash_plain(job):
+    scheme, rounds, password = job
+    return '{CRYPT}' + _handler(scheme, rounds).hash(password)
+
+
 class PasswordHasher:
     def __init__(self, scheme='sha512_crypt', rounds=DEFAULT_ROUNDS):
         if scheme not in SCHEMES:
             raise ValueError('password_scheme must be one of %s' % ', '.join(SCHEMES))
         self.scheme = scheme
         self.rounds = rounds
-        self._handler = None
         self._context = None
 
     def hash(self, password):
         """``{CRYPT}`` + crypt(3) hash of a Secret."""
-        if self._handler is None:
-            self._handler = getattr(passlib_hash, self.scheme).using(rounds=self.rounds)
-        return '{CRYPT}' + self._handler.hash(password.reveal())
+        return _hash_plain((self.scheme, self.rounds, password.reveal()))
+
+    def hash_stream(self, passwords):
+        """Hashes of an iterable of Secrets, in order, lazily: a crypt hash holds the GIL, so many of
+        them are spread over every CPU core in forked worker processes while the caller goes on
+        writing what is already hashed."""
+        passwords = list(passwords)
+        workers = _cpu_count()
+        if len(passwords) < POOL_THRESHOLD or workers < 2:
+            for password in passwords:
+                yield self.hash(password)
+            return
+        jobs = [(self.scheme, self.rounds, p.reveal()) for p in passwords]
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context('fork'))
+        try:
+            for hashed in pool.map(_hash_plain, jobs, chunksize=16):
+                yield hashed
+        finally:
+            # A run that stops early must not wait for hashes nobody will write.
+            try:
+                pool.shutdown(wait=True, cancel_futures=True)
+            except TypeError:  # Python < 3.9
+                pool.shutdown(wait=True)
 
     def matches(self, password, credential):
         """Whether the stored ``credential`` (a Secret, lock marker removed) holds ``password``."""

@@ -12,11 +12,15 @@ def changes(n):
 
 
 def provider(refuse=(), lose_after=None):
-    def apply_users(items):
+    """A fake provider's apply_users: refuses some emails, stops sending after a refusal when asked."""
+    def apply_users(items, stop_on_error=False):
         for i, change in enumerate(items):
             if lose_after is not None and i == lose_after:
                 raise RuntimeError('lost the connection to ldap://x')
-            yield change, ('Object class violation' if change.email in refuse else None)
+            refused = change.email in refuse
+            yield change, ('Object class violation' if refused else None)
+            if refused and stop_on_error:
+                return
     return apply_users
 
 

@@ -30,3 +30,18 @@ def test_matches():
     assert not hasher.matches(Secret('right'), Secret('plain-text'))
     ssha = Secret('{SSHA}' + 'nope')
     assert not hasher.matches(Secret('right'), ssha)
+
+
+def test_hash_stream_in_worker_processes_keeps_order():
+    hasher = PasswordHasher()
+    secrets = [Secret('pw-%d' % i) for i in range(40)]  # above the pool threshold
+    hashes = list(hasher.hash_stream(secrets))
+    assert len(hashes) == 40 and len(set(hashes)) == 40
+    assert all(hasher.matches(s, Secret(h)) for s, h in zip(secrets, hashes))
+
+
+def test_hash_stream_closed_early_stops_cleanly():
+    stream = PasswordHasher().hash_stream(Secret('pw-%d' % i) for i in range(200))
+    first = next(stream)
+    stream.close()
+    assert first.startswith('{CRYPT}$6$')
