@@ -14,12 +14,13 @@ export ANSIBLE_NOCOLOR ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES = $(shell awk '/platform:dpkg/ {print $$1}' bindep.txt | sort -u)
 
-.PHONY: help deps system-deps venv collection test lint unit integration demo lab-start lab-stop clean
+.PHONY: help deps system-deps venv collection test lint unit integration bench demo lab-start lab-stop clean
 
 help:
 	@echo "make demo   - start a local lab directory (slapd + Dovecot on 127.0.0.1) and apply examples/roster.yml"
 	@echo "make test   - install everything and run the whole test suite against real slapd and Dovecot"
 	@echo "make lab-stop - stop the lab started by make demo"
+	@echo "make bench  - measure 1k/10k/100k-user applies against their baselines (BENCH_ARGS='--sizes 10000')"
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
@@ -56,6 +57,11 @@ test: deps lint
 	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
 
 # The lab (roles/lab): slapd + Dovecot on 127.0.0.1 in $(BUILD)/lab, which gets connection.yml.
+# The baseline loop uses community.general's ldap_entry/ldap_passwd, which the ansible package carries.
+bench: deps
+	$(VENV)/bin/pip install -q 'ansible>=11,<13'
+	$(VENV)/bin/python tests/bench/bench.py $(BENCH_ARGS)
+
 lab-start: deps
 	$(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml
 

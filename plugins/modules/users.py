@@ -145,6 +145,11 @@ timings:
   returned: success
   type: dict
   sample: {read: 0.041, plan: 0.002, apply: 0.35}
+peak_rss_mb:
+  description: The module's peak resident memory (or its password-hashing workers'), in MiB, for capacity planning.
+  returned: success on Linux and other systems with the resource module
+  type: float
+  sample: 61.4
 failures:
   description: Changes the server refused, with its message.
   returned: when a change failed

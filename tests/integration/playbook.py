@@ -31,7 +31,8 @@ class PlaybookRun:
 
     def results(self):
         """Each task's result for localhost, in order, as dicts with the task name under '_task'."""
-        return [dict(r["result"], _task=r["task"], _role=r.get("role")) for r in self.output["results"]]
+        return [dict(r["result"], _task=r["task"], _role=r.get("role"), _seconds=r.get("seconds"))
+                for r in self.output["results"]]
 
     def result(self, name):
         matches = [r for r in self.results() if r["_task"] == name or r["_task"].endswith(" : " + name)]

@@ -9,6 +9,11 @@ __metaclass__ = type
 
 import time
 
+try:
+    import resource
+except ImportError:  # not on every platform; the figure is informative only
+    resource = None
+
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import USER_KEYS, ProblemsFound
@@ -22,7 +27,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
 COMMON_USER_OPTIONS = dict(
     domain=dict(type='str'),
     passwords=dict(type='dict', no_log=True),
-    update_password=dict(type='str', default='on_create', choices=list(UPDATE_PASSWORD)),
+    update_password=dict(type='str', default='on_create', choices=list(UPDATE_PASSWORD), no_log=False),
     on_error=dict(type='str', default='stop', choices=list(ON_ERROR)),
 )
 
@@ -68,7 +73,7 @@ def run_users(module, items, single=False):
             timings.lap('plan')
             result = _plan_result(module, the_plan)
             if module.check_mode or not the_plan.changed:
-                module.exit_json(timings=timings.seconds, **result)
+                module.exit_json(timings=timings.seconds, peak_rss_mb=peak_rss_mb(), **result)
             changes = [c for c in the_plan.changes if c.is_change]
             outcome = apply_changes(changes, provider.apply_users, on_error=params['on_error'])
             timings.lap('apply')
@@ -78,13 +83,23 @@ def run_users(module, items, single=False):
         module.fail_json(msg=str(exc), changed=False)
     result.update(outcome.emails())
     result.update(changed=bool(outcome.done), summary=_summary(outcome.done, the_plan),
-                  by_department=count_by_department(outcome.done), timings=timings.seconds)
+                  by_department=count_by_department(outcome.done), timings=timings.seconds,
+                  peak_rss_mb=peak_rss_mb())
     if outcome.failures or outcome.aborted:
         result['failures'] = outcome.failures
         if outcome.aborted or params['on_error'] == 'stop':
             module.fail_json(msg=outcome.message(len(changes)), **result)
         module.warn(outcome.message(len(changes)))
     module.exit_json(**result)
+
+
+def peak_rss_mb():
+    """The largest resident size of this process or of its hashing workers, in MiB (Linux units)."""
+    if resource is None:
+        return None
+    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return round(peak / 1024.0, 1)
 
 
 class _Timings:

@@ -3,6 +3,7 @@ so tests read structured results while stdout stays Ansible's ordinary output.""
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -23,10 +24,15 @@ class CallbackModule(CallbackBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.results = []
+        self.task_started = None
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self.task_started = time.monotonic()
 
     def _record(self, result, status):
         role = result._task._role.get_name() if result._task._role else None
         self.results.append(dict(task=result._task.get_name(), role=role, host=result._host.get_name(), status=status,
+                                 seconds=time.monotonic() - self.task_started,
                                  result=dict(result._result, failed=status == "failed")))
 
     def v2_runner_on_ok(self, result):
