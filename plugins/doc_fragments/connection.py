@@ -68,6 +68,13 @@ options:
           - Only set to V(false) for a lab: the bind password crosses the connection.
         type: bool
         default: true
+      allow_plaintext:
+        description:
+          - Allow plain V(ldap://) without O(ldap.start_tls) to a host other than this machine. The bind password
+            and every new password would cross the network in clear, so it is refused unless this is set.
+          - Loopback (V(127.0.0.1), V(::1), V(localhost)) and V(ldapi://) are always allowed.
+        type: bool
+        default: false
       ca_path:
         description:
           - A PEM file of CA certificates, or a hashed certificate directory, to verify the server with.

@@ -8,7 +8,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import ipaddress
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
@@ -24,6 +27,7 @@ LDAP_OPTIONS = dict(
     departments_dn=dict(type='str'),
     start_tls=dict(type='bool', default=False),
     validate_certs=dict(type='bool', default=True),
+    allow_plaintext=dict(type='bool', default=False),
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=30),
     profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
@@ -54,7 +58,25 @@ def ldap_options(params):
         raise ValueError('ldap.timeout must be a positive number of seconds')
     if options['password_rounds'] < 1000:
         raise ValueError('ldap.password_rounds must be at least 1000')
+    if plaintext_to_network(options['server_uri'], options['start_tls']) and not options['allow_plaintext']:
+        raise ValueError('ldap.server_uri %s would send the bind password and every user password in clear over the '
+                         'network: use ldaps://, or start_tls: true, or set allow_plaintext: true if the network is '
+                         'trusted' % options['server_uri'])
     return options
+
+
+def plaintext_to_network(uri, start_tls):
+    """Whether ``uri`` is plain ``ldap://`` without StartTLS to a host that is not this machine."""
+    parsed = urlparse(uri)
+    if parsed.scheme.lower() != 'ldap' or start_tls:
+        return False
+    host = (parsed.hostname or 'localhost').lower()
+    if host == 'localhost':
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
 
 
 def make_provider(module):

@@ -128,21 +128,39 @@ class LdapProvider(Provider):
         if any(c.action == 'create' for c in changes):
             self._ensure_container(self.users_dn)
         hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
-        requests = ((change, ) + self._request(change, next(hashes) if change.password is not None else None)
-                    for change in changes)
+        requests = (self._request(change, next(hashes) if change.password is not None else None) for change in changes)
         try:
-            for change, error in self.connection.pipeline(requests, stop_on_error=stop_on_error):
-                yield change, error
+            for (change, dn, payload), error in self.connection.pipeline(requests, stop_on_error=stop_on_error):
+                yield change, self._settle(change, dn, payload, error)
         finally:
             hashes.close()
 
+    def _settle(self, change, dn, payload, error):
+        """Writes are safe to repeat, so two runs at once (or a re-run after a crash) converge: an
+        add that finds the entry already there makes it what this run wants, and a delete that
+        finds nothing is done. Returns the error message that remains, or None."""
+        if error is None:
+            return None
+        try:
+            if isinstance(error, ldap.ALREADY_EXISTS) and change.action == 'create':
+                self.connection.modify(dn, [(ldap.MOD_REPLACE, name, values) for name, values in sorted(payload.items())
+                                            if name != 'objectClass'])
+                return None
+            if isinstance(error, ldap.NO_SUCH_OBJECT) and change.action == 'delete':
+                return None
+        except ldap.LDAPError as exc:
+            error = exc
+        return error_message(error)
+
     def _request(self, change, new_hash):
-        """``(kind, dn, payload)`` of the one write that carries out a change."""
+        """``((change, dn, payload), kind, dn, payload)``: the one write that carries out a change."""
         if change.action == 'delete':
-            return 'delete', change.current.ref['dn'], None
-        if change.action == 'create':
-            return 'add', self.user_dn(change.after['email']), self._new_entry(change, new_hash)
-        return 'modify', change.current.ref['dn'], self._modifications(change, new_hash)
+            kind, dn, payload = 'delete', change.current.ref['dn'], None
+        elif change.action == 'create':
+            kind, dn, payload = 'add', self.user_dn(change.after['email']), self._new_entry(change, new_hash)
+        else:
+            kind, dn, payload = 'modify', change.current.ref['dn'], self._modifications(change, new_hash)
+        return (change, dn, payload), kind, dn, payload
 
     def _new_entry(self, change, stored):
         entry = change.after

@@ -159,7 +159,7 @@ class LdapConnection:
 
     def pipeline(self, requests, stop_on_error=False):
         """Send ``(token, kind, dn, payload)`` writes with up to WINDOW in flight and yield
-        ``(token, error_message_or_None)`` as each completes. With ``stop_on_error`` nothing more is
+        ``(token, ldap_exception_or_None)`` as each completes. With ``stop_on_error`` nothing more is
         sent after a refusal, but every write already sent is still waited for and reported.
         A lost connection raises ProviderError."""
         in_flight = collections.deque()
@@ -178,9 +178,11 @@ class LdapConnection:
             token, msgid = in_flight.popleft()
             try:
                 self._call(lambda: self.conn.result3(msgid, all=1, timeout=self.options['timeout']))
+            except ProviderError:
+                raise
             except ldap.LDAPError as exc:
                 stopped = stopped or stop_on_error
-                yield token, error_message(exc)
+                yield token, exc
                 continue
             yield token, None
 
