@@ -16,12 +16,6 @@ options:
       - When set, every email and alias must be in this domain; an address outside it is an error for its
         item, found before anything is written. It catches a roster generated for the wrong domain.
     type: str
-  passwords:
-    description:
-      - Initial passwords by email, for example the C(mailbox_initial_passwords) dict of the ansible-vault
-        encrypted vars file that the roster module writes. A C(password) key on a user takes precedence.
-      - Never logged or returned.
-    type: dict
   update_password:
     description:
       - V(on_create) sets a password only when the user is created.

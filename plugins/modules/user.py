@@ -175,7 +175,9 @@ def main():
     )
     spec.update(COMMON_USER_OPTIONS)
     module = new_module(spec)
-    run_users(module, [user_item(module.params)], single=True)
+    params = module.params
+    run_users(module, [user_item(params)], {params['email']: params['password']} if params['password'] else {},
+              single=True)
 
 
 if __name__ == '__main__':

@@ -29,8 +29,10 @@ options:
     description:
       - The users, in the roster's format (the C(mailbox_roster.users) list of a roster vars file).
       - Keys are C(email) (required), C(name) (required unless C(state=absent)), C(department), C(title),
-        C(employee_id), C(mobile), C(aliases) (a list of addresses), C(state) (V(present), V(disabled) or
-        V(absent); default V(present)) and C(password) (initial password, never logged or returned).
+        C(employee_id), C(mobile), C(aliases) (a list of addresses) and C(state) (V(present), V(disabled) or
+        V(absent); default V(present)).
+      - Passwords are not part of a user here: give them in O(passwords), a no_log option, so that Ansible never
+        logs them.
       - A key left out is not managed; V(null) or an empty string removes the value from the directory.
       - Every item is validated before anything is written (email syntax, O(domain), duplicate emails and
         aliases, unknown keys and states); the task fails with a list of every problem, each naming the
@@ -38,6 +40,12 @@ options:
     type: list
     elements: dict
     required: true
+  passwords:
+    description:
+      - Initial passwords by email, for example the C(mailbox_initial_passwords) dict of the ansible-vault
+        encrypted vars file that the roster module writes.
+      - Never logged or returned.
+    type: dict
   purge:
     description:
       - Also act on users in the directory that are not in O(users), with O(purge_action).
@@ -97,10 +105,11 @@ EXAMPLES = r'''
             name: 张三
             department: 销售部
             title: 销售经理
-            password: "{{ vault_initial_password_zhang }}"
           - email: li.si@example.org
             name: 李四
             state: disabled
+        passwords:
+          zhang.san@example.org: "{{ vault_initial_password_zhang }}"
         purge: true
         purge_action: disable
         max_removals: 5
@@ -182,6 +191,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.users impo
 def main():
     spec = dict(
         users=dict(type='list', elements='dict', required=True),
+        passwords=dict(type='dict', no_log=True),
         purge=dict(type='bool', default=False),
         purge_action=dict(type='str', default='disable', choices=list(PURGE_ACTIONS)),
         max_removals=dict(type='int', default=10),
@@ -189,7 +199,7 @@ def main():
     )
     spec.update(COMMON_USER_OPTIONS)
     module = new_module(spec)
-    run_users(module, module.params['users'])
+    run_users(module, module.params['users'], module.params['passwords'])
 
 
 if __name__ == '__main__':

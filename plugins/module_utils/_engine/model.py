@@ -9,9 +9,6 @@ __metaclass__ = type
 
 # Keys of one user in the roster vars file, in the order they are written.
 ROSTER_KEYS = ('email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases', 'state')
-# Keys the users module accepts on top of the roster's.
-SECRET_KEYS = ('password',)
-USER_KEYS = ROSTER_KEYS + SECRET_KEYS
 # Keys a planner compares between the roster and the directory.
 MANAGED_KEYS = ROSTER_KEYS[1:]
 STATES = ('present', 'disabled', 'absent')

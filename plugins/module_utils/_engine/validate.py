@@ -10,7 +10,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
-    DesiredUser, Problem, Secret, STATES, USER_KEYS,
+    DesiredUser, Problem, ROSTER_KEYS, Secret, STATES,
 )
 
 # A pragmatic RFC 5321 subset: dot-atom local part, LDH domain labels, a letter TLD.
@@ -67,9 +67,10 @@ def _text(value):
 
 
 class _Validator:
-    def __init__(self, domain, protected):
+    def __init__(self, domain, protected, passwords):
         self.domain = domain
         self.protected = protected
+        self.passwords = passwords
         self.problems = []
         self.owner = {}  # address (email or alias) -> index of the user that holds it
 
@@ -103,8 +104,13 @@ class _Validator:
             return None
         raw_email = item.get('email')
         label = raw_email if isinstance(raw_email, str) else None
-        for key in sorted(set(item) - set(USER_KEYS), key=str):
-            self.problem(index, str(key), 'unknown key (expected one of %s)' % ', '.join(USER_KEYS), email=label)
+        for key in sorted(set(item) - set(ROSTER_KEYS), key=str):
+            if key == 'password':
+                # Ansible logs a module's options (but for the declared no_log ones) on the host it runs on.
+                self.problem(index, 'password', 'passwords go in the no_log option "passwords" ({email: password}), '
+                             'never in the users list, where Ansible would log them', email=label)
+            else:
+                self.problem(index, str(key), 'unknown key (expected one of %s)' % ', '.join(ROSTER_KEYS), email=label)
         email = self.address(index, 'email', raw_email, label)
         fields = {}
         state = item.get('state', 'present')
@@ -126,9 +132,9 @@ class _Validator:
             self.problem(index, 'name', 'is required', email=label)
         if 'aliases' in item:
             fields['aliases'] = self.aliases(index, item['aliases'], email, label)
-        password = item.get('password')
+        password = self.passwords.get(email) if email else None
         if password is not None and (not isinstance(password, str) or password == ''):
-            self.problem(index, 'password', 'must be a non-empty string', email=label)
+            self.problem(index, 'passwords', 'the password of %s must be a non-empty string' % email, email=label)
             password = None
         if email:
             self.claim(index, 'email', email, label)
@@ -159,9 +165,13 @@ class _Validator:
         return sorted(result)
 
 
-def validate_users(items, domain=None, protected=()):
-    """Return ``(desired_users, problems)``; users with problems are left out of the first."""
-    validator = _Validator(normalise_domain(domain), frozenset(e.lower() for e in protected))
+def validate_users(items, domain=None, protected=(), passwords=None):
+    """Return ``(desired_users, problems)``; users with problems are left out of the first.
+
+    ``passwords`` maps emails to initial passwords; they travel apart from ``items`` so that they
+    can be a no_log option."""
+    passwords = dict((str(k).lower(), v) for k, v in (passwords or {}).items())
+    validator = _Validator(normalise_domain(domain), frozenset(e.lower() for e in protected), passwords)
     if not isinstance(items, list):
         return [], [Problem(None, 'users', 'must be a list of users')]
     users = []

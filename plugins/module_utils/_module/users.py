@@ -16,47 +16,50 @@ except ImportError:  # not on every platform; the figure is informative only
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import USER_KEYS, ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
     ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 COMMON_USER_OPTIONS = dict(
     domain=dict(type='str'),
-    passwords=dict(type='dict', no_log=True),
     update_password=dict(type='str', default='on_create', choices=list(UPDATE_PASSWORD), no_log=False),
     on_error=dict(type='str', default='stop', choices=list(ON_ERROR)),
 )
 
 
-def _with_passwords(module, items):
-    """Merge ``passwords`` (by email) into the items, and register every password as a no_log
-    value: ``password`` inside ``users`` is no option Ansible knows, so it would not mask it."""
-    passwords = dict((str(k).lower(), v) for k, v in (module.params.get('passwords') or {}).items())
-    if not isinstance(items, list):
-        return items
-    merged = []
-    for item in items:
-        if isinstance(item, dict):
-            email = item.get('email')
-            if 'password' not in item and isinstance(email, str) and email.lower() in passwords:
-                item = dict(item, password=passwords[email.lower()])
-            if isinstance(item.get('password'), str) and item['password']:
-                module.no_log_values.add(item['password'])
-        merged.append(item)
-    return merged
+def _finish(module, result, passwords, failed=False):
+    """Exit the module with ``result``, built only from emails, counts and redacted diffs.
+
+    Ansible masks every string of a result against every no_log value, which is quadratic: with
+    10,000 passwords that alone takes minutes. The user passwords never reach a result by
+    construction (tested), so they leave the mask set here; bind_pw and other secrets stay in it.
+    The invocation is summarised too, rather than echoing thousands of users back."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
+    args = dict((k, v) for k, v in module.params.items() if k not in ('users', 'passwords', 'password'))
+    if isinstance(module.params.get('users'), list):
+        args['users'] = '(%d users)' % len(module.params['users'])
+    for key in ('passwords', 'password'):
+        if module.params.get(key):
+            args[key] = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    result['invocation'] = dict(module_args=args)
+    if failed:
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
-def run_users(module, items, single=False):
-    """Ensure ``items`` (user dicts) in the directory and exit the module with the result."""
+def run_users(module, items, passwords, single=False):
+    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
     params = module.params
-    items = _with_passwords(module, items)
-    desired, problems = validate_users(items, domain=params['domain'], protected=params.get('protected') or ())
+    passwords = passwords or {}
+    desired, problems = validate_users(items, domain=params['domain'], protected=params.get('protected') or (),
+                                       passwords=passwords)
     if problems:
-        fail_problems(module, ProblemsFound(problems, what='users list'), changed=False)
+        exc = ProblemsFound(problems, what='users list')
+        _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
+                failed=True)
     options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
                           purge_action=params.get('purge_action', 'disable'),
                           max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
@@ -64,33 +67,41 @@ def run_users(module, items, single=False):
     timings = _Timings()
     try:
         with provider:
-            current = provider.read_users(emails=set(u.email for u in desired) if single else None)
-            timings.lap('read')
-            problems = provider.check(desired, current)
-            if problems:
-                raise ProblemsFound(problems, what='users list')
-            the_plan = plan(desired, current, options, password_matches=provider.password_matches)
-            timings.lap('plan')
-            result = _plan_result(module, the_plan)
-            if module.check_mode or not the_plan.changed:
-                module.exit_json(timings=timings.seconds, peak_rss_mb=peak_rss_mb(), **result)
-            changes = [c for c in the_plan.changes if c.is_change]
-            outcome = apply_changes(changes, provider.apply_users, on_error=params['on_error'])
-            timings.lap('apply')
+            result = _plan_and_apply(module, provider, desired, options, single, timings)
     except ProblemsFound as exc:
-        fail_problems(module, exc, changed=False)
+        result = dict(msg=str(exc), problems=[p.as_dict() for p in exc.problems], changed=False, failed=True)
     except (PlanRefused, ProviderError) as exc:
-        module.fail_json(msg=str(exc), changed=False)
+        result = dict(msg=str(exc), changed=False, failed=True)
+    result.update(timings=timings.seconds, peak_rss_mb=peak_rss_mb())
+    _finish(module, result, passwords, failed=result.pop('failed', False))
+
+
+def _plan_and_apply(module, provider, desired, options, single, timings):
+    """The result of one run: the plan (check mode, or nothing to do) or what was applied."""
+    current = provider.read_users(emails=set(u.email for u in desired) if single else None)
+    timings.lap('read')
+    problems = provider.check(desired, current)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
+    the_plan = plan(desired, current, options, password_matches=provider.password_matches)
+    timings.lap('plan')
+    result = _plan_result(module, the_plan)
+    if module.check_mode or not the_plan.changed:
+        return result
+    changes = [c for c in the_plan.changes if c.is_change]
+    on_error = module.params['on_error']
+    outcome = apply_changes(changes, provider.apply_users, on_error=on_error)
+    timings.lap('apply')
     result.update(outcome.emails())
     result.update(changed=bool(outcome.done), summary=_summary(outcome.done, the_plan),
-                  by_department=count_by_department(outcome.done), timings=timings.seconds,
-                  peak_rss_mb=peak_rss_mb())
+                  by_department=count_by_department(outcome.done))
     if outcome.failures or outcome.aborted:
         result['failures'] = outcome.failures
-        if outcome.aborted or params['on_error'] == 'stop':
-            module.fail_json(msg=outcome.message(len(changes)), **result)
-        module.warn(outcome.message(len(changes)))
-    module.exit_json(**result)
+        if outcome.aborted or on_error == 'stop':
+            result.update(failed=True, msg=outcome.message(len(changes)))
+        else:
+            module.warn(outcome.message(len(changes)))
+    return result
 
 
 def peak_rss_mb():
@@ -134,4 +145,4 @@ def _plan_result(module, the_plan):
 
 def user_item(params):
     """One user dict from the ``user`` module's options; options left out are not managed."""
-    return dict((key, params[key]) for key in USER_KEYS if params.get(key) is not None)
+    return dict((key, params[key]) for key in ROSTER_KEYS if params.get(key) is not None)

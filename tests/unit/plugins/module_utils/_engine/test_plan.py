@@ -15,7 +15,10 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate i
 
 
 def desired(*items):
-    users, problems = validate_users(list(items))
+    """Validated users; a 'password' key in an item becomes its entry in the passwords option."""
+    passwords = dict((i['email'], i['password']) for i in items if 'password' in i)
+    users, problems = validate_users([dict((k, v) for k, v in i.items() if k != 'password') for i in items],
+                                     passwords=passwords)
     assert problems == []
     return users
 

@@ -49,7 +49,7 @@ def test_empty_values_clear_a_field():
 
 
 def test_password_becomes_a_secret_never_shown():
-    users, _ = validate_users([{'email': 'a@example.org', 'name': 'A', 'password': 'S3cret!'}])
+    users, _ = validate_users([{'email': 'a@example.org', 'name': 'A'}], passwords={'A@example.org': 'S3cret!'})
     assert isinstance(users[0].password, Secret)
     assert 'S3cret' not in repr(users[0].password) and 'S3cret' not in str(users[0].password)
     assert users[0].password.reveal() == 'S3cret!'
@@ -70,9 +70,10 @@ def test_every_problem_is_reported_with_index_email_and_field():
         {'email': 't@example.org', 'name': 'T\x00'},
         'not a dict',
         {'email': 'me@example.org', 'name': 'Me', 'aliases': ['me@example.org']},
-        {'email': 'p@example.org', 'name': 'P', 'password': ''},
+        {'email': 'p@example.org', 'name': 'P'},
+        {'email': 'q@example.org', 'name': 'Q', 'password': 'never here'},
     ]
-    found, problems = problems_of(items, domain='example.org')
+    found, problems = problems_of(items, domain='example.org', passwords={'p@example.org': ''})
     assert found == [
         (1, 'name', 'noname@example.org'),
         (2, 'email', 'zhang@@example.org'),
@@ -86,10 +87,12 @@ def test_every_problem_is_reported_with_index_email_and_field():
         (10, 'name', 't@example.org'),
         (11, None, None),
         (12, 'aliases', 'me@example.org'),
-        (13, 'password', 'p@example.org'),
+        (13, 'passwords', 'p@example.org'),
+        (14, 'password', 'q@example.org'),
     ]
     message = str(ProblemsFound(problems))
-    assert message.startswith('13 problems in the input, nothing was changed')
+    assert message.startswith('14 problems in the input, nothing was changed')
+    assert 'never here' not in message and 'never in the users list, where Ansible would log them' in message
     assert 'users[2] (zhang@@example.org): email: "zhang@@example.org" is not an email address' in message
     assert 'users[4] (OK@example.org): email: duplicate email "ok@example.org": already used by users[0]' in message
     assert 'not in the domain example.org' in message
