@@ -1,0 +1,243 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mailops.mailbox.roster: import template -> roster vars file + ansible-vault file of initial passwords.
+
+An action plugin, so that it runs on the controller and encrypts with the vault secret the play
+itself was started with. The work is in module_utils/_template (pure); this file reads and
+writes the files, and never holds a password in a file, a result or a message in clear.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import tempfile
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
+    MissingLibrary, delimiter_option, read_template,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
+    parse_passwords, parse_roster, render_passwords, render_roster,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
+
+PROBLEM_KEYS = ('row', 'column', 'value', 'message')
+# The message lists this many problems; the ``problems`` result has all of them.
+MESSAGE_PROBLEMS = 20
+ROSTER_MODE = 0o644
+PASSWORDS_MODE = 0o600
+
+
+class RosterFailed(Exception):
+    """Ends the task as failed with a message fit for the user; nothing has been written."""
+
+    def __init__(self, message, **result):
+        super(RosterFailed, self).__init__(message)
+        self.result = dict(dict(changed=False), **result)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False  # controller-side files only, whatever the host is
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=ROSTER_ARGUMENT_SPEC)
+        try:
+            result.update(self._generate(args))
+        except RosterFailed as exc:
+            result.update(exc.result, failed=True, msg=str(exc))
+        return result
+
+    def _generate(self, args):
+        paths = _Paths(args)
+        try:
+            settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
+                                password_policy=args['password_policy'], extra_columns=args['extra_columns'],
+                                departments=args['departments'])
+            delimiter = delimiter_option(args['delimiter'])
+        except ValueError as exc:
+            raise RosterFailed(str(exc))
+        vault = _Vault(self._loader, args['vault_id'])
+        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter)
+        previous = _read_previous(paths.previous, args['previous'] is not None)
+        existing_passwords = vault.read_passwords(paths.passwords_dest)
+        built = _build(table, settings, previous, existing_passwords)
+
+        roster_text = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
+        old_roster = _read_text(paths.dest, 'dest')
+        roster_changed = roster_text != old_roster
+        passwords_changed = existing_passwords is None or _revealed(existing_passwords) != _revealed(built.passwords)
+        if not self._task.check_mode:
+            # The passwords first: a roster that lists users whose passwords were not saved would
+            # create them without one.
+            if passwords_changed:
+                _write_atomically(paths.passwords_dest, vault.encrypt(render_passwords(built.passwords)),
+                                  PASSWORDS_MODE, 'passwords_dest')
+            if roster_changed:
+                _write_atomically(paths.dest, to_bytes(roster_text), ROSTER_MODE, 'dest',
+                                  already='the passwords file was written' if passwords_changed else None)
+
+        result = dict(changed=roster_changed or passwords_changed, users=len(built.roster['users']),
+                      generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
+                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest)
+        if built.warnings:
+            result['warnings'] = built.warnings
+        if self._task.check_mode:
+            result['roster'] = built.roster
+        if self._task.diff and roster_changed:
+            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_roster or '',
+                                  after=roster_text)
+        return result
+
+
+class _Paths:
+    """The files of one run, absolute (relative paths are from the directory ansible-playbook runs in)."""
+
+    def __init__(self, args):
+        self.src = os.path.abspath(args['src'])
+        # Written files: follow a symlink, so that the link stays and its target is replaced.
+        self.dest = os.path.realpath(args['dest'])
+        self.passwords_dest = os.path.realpath(args['passwords_dest'])
+        self.previous = os.path.abspath(args['previous']) if args['previous'] else self.dest
+        named = (('src', os.path.realpath(self.src)), ('dest', self.dest), ('passwords_dest', self.passwords_dest))
+        for index, (name, path) in enumerate(named):
+            for other, other_path in named[index + 1:]:
+                if path == other_path:
+                    raise RosterFailed('%s and %s are the same file (%s)' % (name, other, path))
+        for name, path in named[1:]:
+            if not os.path.isdir(os.path.dirname(path)):
+                raise RosterFailed('%s: the directory %s does not exist' % (name, os.path.dirname(path)))
+
+
+class _Vault:
+    """The play's vault secret: the one named by ``vault_id``, or the first one loaded."""
+
+    def __init__(self, loader, vault_id):
+        self.secrets = list(loader._vault.secrets or [])
+        loaded = [name for name, _secret in self.secrets]
+        if not self.secrets:
+            raise RosterFailed('no vault secret is loaded: the initial passwords are written encrypted with the '
+                               "play's vault secret, so run with --vault-id, --vault-password-file or --ask-vault-pass")
+        try:
+            self.vault_id, self.secret = match_encrypt_secret(self.secrets, vault_id)
+        except AnsibleVaultError:
+            raise RosterFailed('vault_id: no vault secret "%s" is loaded (loaded: %s)' % (vault_id, ', '.join(loaded)))
+        self.lib = VaultLib(self.secrets)
+
+    def encrypt(self, plaintext):
+        return self.lib.encrypt(to_bytes(plaintext), self.secret, vault_id=self.vault_id)
+
+    def read_passwords(self, path):
+        """``{email: Secret}`` from the existing vault file, or None when there is none yet."""
+        if not os.path.exists(path):
+            return None
+        data = _read_bytes(path, 'passwords_dest')
+        if not is_encrypted(data):
+            raise RosterFailed('passwords_dest: %s exists but is not ansible-vault encrypted: refusing to read or '
+                               'overwrite a file that may hold passwords in clear' % path)
+        try:
+            plaintext = self.lib.decrypt(data)
+        except AnsibleVaultError:
+            raise RosterFailed('passwords_dest: %s cannot be decrypted with the vault secrets loaded (%s): run with '
+                               'the vault secret it was written with' % (path, ', '.join(n for n, _s in self.secrets)))
+        try:
+            return parse_passwords(to_text(plaintext, errors='surrogate_or_strict'))
+        except (ValueError, UnicodeError) as exc:
+            raise RosterFailed('passwords_dest: %s %s' % (path, exc if isinstance(exc, ValueError) else 'is not UTF-8'))
+
+
+def _read_template(src, sheet, encoding, delimiter):
+    try:
+        return read_template(src, source_name=os.path.basename(src), sheet=sheet, encoding=encoding,
+                             delimiter=delimiter)
+    except MissingLibrary as exc:
+        raise RosterFailed(missing_required_lib(exc.library), exception=exc.import_error)
+    except (IOError, OSError) as exc:
+        raise RosterFailed('src: cannot read %s: %s' % (src, exc.strerror or exc))
+
+
+def _read_previous(path, given):
+    text = _read_text(path, 'previous')
+    if text is None:
+        if given:
+            raise RosterFailed('previous: %s does not exist' % path)
+        return None
+    try:
+        return parse_roster(text)
+    except ValueError as exc:
+        raise RosterFailed('previous: the roster %s %s' % (path, exc))
+
+
+def _build(table, settings, previous, existing_passwords):
+    try:
+        built = build_roster(table, settings, previous, existing_passwords)
+    except MissingLibrary as exc:
+        raise RosterFailed(missing_required_lib(exc.library), exception=exc.import_error)
+    if built.problems:
+        problems = [dict((key, problem.as_dict()[key]) for key in PROBLEM_KEYS) for problem in built.problems]
+        lines = [problem.describe('row {row}') for problem in built.problems[:MESSAGE_PROBLEMS]]
+        if len(built.problems) > MESSAGE_PROBLEMS:
+            lines.append('... and %d more (see problems)' % (len(built.problems) - MESSAGE_PROBLEMS))
+        raise RosterFailed('%d problem%s in the template %s, nothing was written:\n- %s'
+                           % (len(problems), '' if len(problems) == 1 else 's', table.source_name, '\n- '.join(lines)),
+                           problems=problems)
+    return built
+
+
+def _read_bytes(path, option):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        raise RosterFailed('%s: cannot read %s: %s' % (option, path, exc.strerror or exc))
+
+
+def _read_text(path, option):
+    """The file's text, or None when it does not exist."""
+    if not os.path.exists(path):
+        return None
+    try:
+        return _read_bytes(path, option).decode('utf-8')
+    except UnicodeDecodeError:
+        raise RosterFailed('%s: %s is not a UTF-8 text file' % (option, path))
+
+
+def _revealed(passwords):
+    return dict((email, secret.reveal()) for email, secret in passwords.items())
+
+
+def _write_atomically(path, data, new_mode, option, already=None):
+    """Write through a temporary file in the same directory (created 0600 by mkstemp), then rename,
+    so that no reader ever sees half a file and no clear text is ever world-readable."""
+    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else new_mode & ~_umask()
+    temp = None
+    try:
+        fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=os.path.dirname(path))
+        with os.fdopen(fd, 'wb') as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.rename(temp, path)
+    except (IOError, OSError) as exc:
+        if temp is not None and os.path.exists(temp):
+            os.unlink(temp)
+        done = ' (%s; a re-run completes the work)' % already if already else ''
+        raise RosterFailed('%s: cannot write %s: %s%s' % (option, path, exc.strerror or exc, done),
+                           changed=bool(already))
+
+
+def _umask():
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Initial passwords: the policy, its check, generation with ``secrets``, and which one a user gets.
+
+Passwords travel as Secret so that no repr, log line or exception can show one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import secrets
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_POLICY
+
+# Generated passwords leave out look-alikes (l/1/I, O/0) since people type them from a letter.
+_ALPHABETS = (
+    ('lower', 'a lower-case letter', 'abcdefghijkmnpqrstuvwxyz'),
+    ('upper', 'an upper-case letter', 'ABCDEFGHJKLMNPQRSTUVWXYZ'),
+    ('digit', 'a digit', '23456789'),
+    ('symbol', 'a symbol', '!#%+-=@_'),
+)
+_RANDOM = secrets.SystemRandom()
+
+
+def _has_class(password, name):
+    if name == 'lower':
+        return any(c.islower() for c in password)
+    if name == 'upper':
+        return any(c.isupper() for c in password)
+    if name == 'digit':
+        return any(c.isdigit() for c in password)
+    return any(not c.isalnum() and not c.isspace() for c in password)
+
+
+def check_policy(policy):
+    """The policy with defaults filled in, or a ValueError saying what is wrong with it."""
+    policy = dict(DEFAULT_POLICY, **dict((k, v) for k, v in (policy or {}).items() if v is not None))
+    unknown = sorted(set(policy) - set(DEFAULT_POLICY))
+    if unknown:
+        raise ValueError('password_policy: unknown key %s (expected %s)'
+                         % (', '.join(unknown), ', '.join(DEFAULT_POLICY)))
+    if policy['min_length'] < 1:
+        raise ValueError('password_policy: min_length must be 1 or more')
+    if policy['generated_length'] < max(policy['min_length'], len(required_classes(policy))):
+        raise ValueError('password_policy: generated_length (%d) is shorter than min_length (%d)'
+                         % (policy['generated_length'], policy['min_length']))
+    return policy
+
+
+def required_classes(policy):
+    return [name for name, _label, _alphabet in _ALPHABETS if policy[name]]
+
+
+def policy_problem(password, policy):
+    """Why ``password`` (plain text) falls short of ``policy``, or None. Never repeats the password."""
+    missing = []
+    if len(password) < policy['min_length']:
+        missing.append('shorter than %d characters' % policy['min_length'])
+    missing.extend('no %s' % label.split(' ', 1)[1] for name, label, _alphabet in _ALPHABETS
+                   if policy[name] and not _has_class(password, name))
+    if missing:
+        return 'is below the password policy: %s' % ', '.join(missing)
+    return None
+
+
+def generate(policy, rng=_RANDOM):
+    """A new random password meeting ``policy``: one character of each required class, the rest
+    from all of them (lower, upper and digits always), in random order."""
+    alphabets = dict((name, alphabet) for name, _label, alphabet in _ALPHABETS)
+    wanted = required_classes(policy)
+    pool = ''.join(alphabets[name] for name in ('lower', 'upper', 'digit') + (('symbol',) if policy['symbol'] else ()))
+    chars = [rng.choice(alphabets[name]) for name in wanted]
+    chars += [rng.choice(pool) for _ in range(policy['generated_length'] - len(chars))]
+    rng.shuffle(chars)
+    return Secret(''.join(chars))
+
+
+class PasswordChoice:
+    """Who gets which initial password, and which of them are new."""
+
+    def __init__(self):
+        self.passwords = {}
+        self.new = []
+
+    def choose(self, email, from_template, existing, policy):
+        """The template's password wins; then the one already in the vault file; else a new one."""
+        if from_template is not None:
+            password = from_template
+        elif existing is not None:
+            password = existing
+        else:
+            password = generate(policy)
+        if existing is None or existing.reveal() != password.reveal():
+            self.new.append(email)
+        self.passwords[email] = password

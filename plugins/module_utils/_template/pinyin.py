@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Local parts of email addresses made from people's names (pure).
+
+Chinese names become pinyin with pypinyin, surname first, with the readings a surname has that
+its character does not have elsewhere (曾 is ceng in 曾经 but Zeng as a surname). Other names
+are folded to ASCII (José Müller -> jose.muller).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+import string
+import traceback
+import unicodedata
+
+try:
+    from pypinyin import Style, lazy_pinyin
+except ImportError:
+    HAS_PYPINYIN = False
+    PYPINYIN_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_PYPINYIN = True
+    PYPINYIN_IMPORT_ERROR = None
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import (
+    NAME_DOTS, is_chinese_name, split_name,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+
+# Surnames read differently from their character's most common reading, which pypinyin gives.
+SURNAME_READINGS = {
+    u'曾': 'zeng', u'单': 'shan', u'解': 'xie', u'区': 'ou', u'仇': 'qiu', u'查': 'zha', u'朴': 'piao',
+    u'盖': 'ge', u'乐': 'yue', u'覃': 'qin', u'缪': 'miao', u'翟': 'zhai', u'召': 'shao', u'员': 'yun',
+    u'繁': 'po', u'种': 'chong', u'秘': 'bi', u'都': 'du', u'阚': 'kan', u'句': 'gou', u'重': 'chong',
+    u'长': 'chang', u'藏': 'zang', u'黑': 'he', u'折': 'she', u'能': 'nai', u'隗': 'wei', u'薄': 'bo',
+    u'蕃': 'pi', u'祭': 'zhai', u'佴': 'nai', u'卜': 'bu', u'尉': 'wei', u'柏': 'bai', u'车': 'che',
+    u'尉迟': 'yuchi', u'万俟': 'moqi', u'单于': 'chanyu', u'长孙': 'zhangsun', u'澹台': 'tantai',
+    u'乐正': 'yuezheng', u'亓官': 'qiguan', u'令狐': 'linghu', u'皇甫': 'huangfu',
+}
+# Letters NFKD does not decompose into an ASCII letter plus accents.
+_ASCII_LETTERS = {
+    u'ß': 'ss', u'æ': 'ae', u'ø': 'o', u'đ': 'd', u'ł': 'l', u'œ': 'oe', u'þ': 'th', u'ð': 'd', u'ı': 'i',
+    u'ŋ': 'n', u'ĸ': 'k',
+}
+# Dropped from a name's words rather than refused: O'Brien -> obrien, J. R. R. -> j r r.
+_DROPPED_RE = re.compile(u"['\u2019\u2018`.]")
+_WORD_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
+_LITERAL_RE = re.compile(r'^[a-z0-9._-]*$')
+_REPEATED_DOTS_RE = re.compile(r'\.{2,}')
+
+PLACEHOLDERS = ('family', 'given', 'family_initial', 'given_initial', 'given_initials')
+_CHINESE_AUTO = '{family}.{given}'
+
+
+def check_email_format(email_format):
+    """Raise ValueError unless ``email_format`` is ``auto`` or a template of PLACEHOLDERS."""
+    if email_format == AUTO:
+        return
+    try:
+        fields = list(string.Formatter().parse(email_format))
+    except ValueError as exc:
+        raise ValueError('email_format: "%s" is not a format (%s)' % (email_format, exc))
+    names = set()
+    for literal, field, spec, conversion in fields:
+        if not _LITERAL_RE.match(literal):
+            raise ValueError('email_format: "%s" may only add a-z, 0-9, ".", "_" and "-" around the placeholders'
+                             % email_format)
+        if field is None:
+            continue
+        if field not in PLACEHOLDERS or spec or conversion:
+            raise ValueError('email_format: "{%s}" is not a placeholder; use %s'
+                             % (field, ', '.join('{%s}' % p for p in PLACEHOLDERS)))
+        names.add(field)
+    if not names & set(('family', 'given')):
+        raise ValueError('email_format: "%s" needs {family} or {given}' % email_format)
+
+
+class NameParts:
+    """A name as lists of ASCII words: ``family`` and ``given`` (pinyin syllables or Latin words)."""
+
+    def __init__(self, family, given, chinese, written):
+        self.family = family
+        self.given = given
+        self.chinese = chinese
+        self.written = written
+
+    def values(self):
+        return dict(
+            family=''.join(self.family),
+            given=''.join(self.given),
+            family_initial=self.family[0][0] if self.family else '',
+            given_initial=self.given[0][0] if self.given else '',
+            given_initials=''.join(word[0] for word in self.given),
+        )
+
+
+def _pinyin(chars):
+    if not HAS_PYPINYIN:
+        raise MissingLibrary('pypinyin', PYPINYIN_IMPORT_ERROR)
+    return lazy_pinyin(chars, style=Style.NORMAL, errors=lambda unknown: [u'?'] * len(unknown))
+
+
+def _surname(family):
+    if family in SURNAME_READINGS:
+        return [SURNAME_READINGS[family]]
+    # A compound surname is read as a phrase: pypinyin knows many of them (呼延 huyan).
+    return _pinyin(family)
+
+
+def ascii_word(word):
+    """``Müller`` -> ``muller``; None when the word has letters with no ASCII form (Ольга)."""
+    word = _DROPPED_RE.sub('', word)
+    folded = ''.join(_ASCII_LETTERS.get(c, c) for c in unicodedata.normalize('NFKD', word.lower())
+                     if not unicodedata.combining(c))
+    folded = folded.strip('-')
+    if not folded:
+        return ''
+    return folded if _WORD_RE.match(folded) else None
+
+
+def _chinese_parts(name):
+    family, given = split_name(name)
+    if any(dot in name for dot in NAME_DOTS):
+        # A transliteration (迪丽热巴·迪力木拉提): written order, each part one word.
+        written = [''.join(_pinyin(part)) for part in given.split(u'\u00b7') + [family]]
+        return NameParts(written[-1:], [''.join(written[:-1])], chinese=False, written=written)
+    family_words = _surname(family)
+    given_words = _pinyin(given) if given else []
+    return NameParts(family_words, given_words, chinese=True, written=family_words + given_words)
+
+
+def _latin_parts(name):
+    words = [(word, ascii_word(word)) for word in name.split()]
+    refused = [word for word, folded in words if folded is None]
+    if refused:
+        return None, 'cannot be written in ASCII ("%s"): fill in the email' % refused[0]
+    written = [folded for _word, folded in words if folded]
+    if not written:
+        return None, 'has no letters to make an address from: fill in the email'
+    return NameParts(written[-1:], written[:-1], chinese=False, written=written), None
+
+
+def name_parts(name):
+    """Return ``(NameParts, None)`` or ``(None, message)`` when no address can come from ``name``."""
+    if not is_chinese_name(name):
+        return _latin_parts(name)
+    parts = _chinese_parts(name)
+    if not all(_WORD_RE.match(word) for word in parts.written):
+        return None, 'has characters pypinyin cannot read: fill in the email'
+    return parts, None
+
+
+def local_part(name, email_format=AUTO):
+    """The local part made from ``name`` with ``email_format``: ``(local, None)`` or ``(None, message)``."""
+    parts, message = name_parts(name)
+    if parts is None:
+        return None, message
+    if email_format != AUTO:
+        local = email_format.format(**parts.values())
+    elif parts.chinese:
+        local = _CHINESE_AUTO.format(**parts.values())
+    else:
+        local = '.'.join(parts.written)
+    local = _REPEATED_DOTS_RE.sub('.', local).strip('._-')
+    if not local:
+        return None, 'gives an empty address with email_format "%s": fill in the email' % email_format
+    return local, None

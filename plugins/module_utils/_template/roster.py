@@ -1,0 +1,523 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Build the roster from a read template: every row checked, every problem collected (pure).
+
+The order of the work matters: explicit addresses (emails, then aliases) are claimed before any
+address is generated, so a generated one never takes an address that a later row lists; people
+already in the previous roster keep the address they were given there.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import validate_departments
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
+    REDACTED, ROSTER_KEYS, Problem, Secret, roster_entry,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import (
+    domain_of, normalise_domain, validate_users,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template import normalise
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import map_headers
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO, EXTRA_COLUMNS, LEAVERS
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
+    PasswordChoice, check_policy, policy_problem,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import check_email_format, local_part
+
+_VALIDATION_SLICE = 5000
+
+
+class Settings:
+    """The options that shape a roster, checked once: a ValueError names the bad one."""
+
+    def __init__(self, domain, email_format=AUTO, leavers='disable', password_policy=None, extra_columns='error',
+                 departments=None):
+        if not domain:
+            raise ValueError('domain: is required')
+        self.domain = normalise_domain(domain)
+        check_email_format(email_format)
+        self.email_format = email_format
+        if leavers not in LEAVERS:
+            raise ValueError('leavers: must be one of %s' % ', '.join(LEAVERS))
+        self.leavers = leavers
+        if extra_columns not in EXTRA_COLUMNS:
+            raise ValueError('extra_columns: must be one of %s' % ', '.join(EXTRA_COLUMNS))
+        self.extra_columns = extra_columns
+        self.policy = check_policy(password_policy)
+        self.departments = None if departments is None else department_list(departments)
+
+
+def department_list(items):
+    """``departments`` option -> ``{name: parent}``; items are paths (``总部/销售部``) or
+    ``{name, parent}`` dicts, as a roster's departments are."""
+    if not isinstance(items, list):
+        raise ValueError('departments: must be a list')
+    parents = {}
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get('name'), str):
+            path = [normalise.clean(str(item['parent']))] if item.get('parent') else []
+            path.append(normalise.clean(item['name']))
+        elif isinstance(item, str):
+            path, message = normalise.department_path(item)
+            if message:
+                raise ValueError('departments: "%s" %s' % (item, message))
+        else:
+            raise ValueError('departments: each item is a path such as "总部/销售部" or a dict with name and parent')
+        for parent, child in zip([None] + path[:-1], path):
+            if parents.get(child) is not None and parent is not None and parents[child] != parent:
+                raise ValueError('departments: "%s" is under both "%s" and "%s"' % (child, parents[child], parent))
+            parents[child] = parent if parent is not None else parents.get(child)
+    for name in parents:
+        if _in_cycle(name, parents):
+            raise ValueError('departments: "%s" would be its own ancestor' % name)
+    return parents
+
+
+class Person:
+    """One data row of the template, normalised."""
+
+    __slots__ = ('row', 'email', 'generated', 'name', 'path', 'title', 'employee_id', 'mobile', 'aliases', 'state',
+                 'password')
+
+    def __init__(self, row):
+        self.row = row
+        self.email = None
+        self.generated = False
+        self.name = self.path = self.title = self.employee_id = self.mobile = self.password = None
+        self.aliases = []
+        self.state = 'present'
+
+    def entry(self):
+        return roster_entry(dict(email=self.email, name=self.name, department=self.path[-1] if self.path else None,
+                                 title=self.title, employee_id=self.employee_id, mobile=self.mobile,
+                                 aliases=self.aliases, state=self.state))
+
+
+class RosterResult:
+    """What a template gives: the roster (or the problems), the passwords and what to report."""
+
+    def __init__(self):
+        self.roster = None
+        self.passwords = {}
+        self.new_passwords = []
+        self.generated_emails = {}
+        self.collisions = []
+        self.leavers = []
+        self.problems = []
+        self.warnings = []
+        self.row_count = 0
+
+
+def build_roster(table, settings, previous=None, existing_passwords=None):
+    """Return a RosterResult for ``table`` (read.Table).
+
+    ``previous`` is an earlier roster (``parse_roster`` output) for the leaver rule and stable
+    generated addresses; ``existing_passwords`` the ``{email: Secret}`` of the current vault file.
+    """
+    return _Builder(table, settings, previous, existing_passwords or {}).build()
+
+
+class _Builder:
+    def __init__(self, table, settings, previous, existing_passwords):
+        self.table = table
+        self.settings = settings
+        self.previous = previous or dict(domain=None, departments=[], users=[])
+        self.existing_passwords = existing_passwords
+        self.result = RosterResult()
+        self.result.problems = list(table.problems)
+        self.previous_entries = [_previous_entry(user) for user in self.previous['users']]
+        self.owner = {}  # address -> row of the person holding it
+        self.owner_kind = {}  # address -> 'email' or 'alias'
+        self.columns = None
+
+    def problem(self, row, key, message, value=None):
+        column = self.columns.label.get(key, key) if key else None
+        self.result.problems.append(Problem(row, column, message, value=value))
+
+    # Rows -------------------------------------------------------------------------------------
+
+    def build(self):
+        table, result = self.table, self.result
+        if table.header_row is None:
+            return result
+        skip = set(index for row, index in table.bad_cells if row == table.header_row)
+        self.columns, problems = map_headers(table.header, table.header_row, self.settings.extra_columns, skip)
+        result.problems.extend(problems)
+        people = [self.person(number, cells) for number, cells in table.rows]
+        result.row_count = len(people)
+        self.check_previous_domain()
+        departments = self.department_tree(people)
+        self.claim_addresses(people)
+        self.check_employee_ids(people)
+        self.generate_addresses(people)
+        leavers = self.leaver_entries(people, departments)
+        if result.problems:
+            return self.failed()
+        self.choose_passwords(people, leavers)
+        self.assemble(people, leavers, departments)
+        return self.failed() if result.problems else result
+
+    def failed(self):
+        """The result with its problems in reading order: by row, then by column."""
+        position = dict((cell.strip(), index) for index, cell in reversed(list(enumerate(self.table.header))))
+        self.result.problems.sort(key=lambda p: (p.row or 0, position.get(p.column, len(position))))
+        return self.result
+
+    def cell(self, number, cells, key):
+        """The raw text of ``key``'s cell, or None when the column is absent or already reported."""
+        index = self.columns.index.get(key)
+        if index is None or (number, index) in self.table.bad_cells:
+            return None
+        return cells[index] if index < len(cells) else ''
+
+    def parsed(self, number, cells, key, parse, required=False, shown=normalise.clean):
+        raw = self.cell(number, cells, key)
+        if raw is None:
+            return None
+        value, message = parse(raw)
+        if message:
+            self.problem(number, key, message, value=shown(raw))
+            return None
+        if value is None and required:
+            self.problem(number, key, 'is empty', value=shown(raw))
+        return value
+
+    def identifier(self, number, cells, key, parse):
+        """Mobile or employee id: Excel's rounding of long numbers is worth a warning."""
+        raw = self.cell(number, cells, key)
+        if raw is None:
+            return None
+        value, message, approximate = parse(raw)
+        if message:
+            self.problem(number, key, message, value=normalise.clean(raw))
+        elif approximate:
+            self.result.warnings.append(
+                'row %d, column %s: "%s" was read as %s; Excel\'s scientific format keeps only a few digits, so check '
+                'it, and format the column as Text' % (number, self.columns.label[key], normalise.clean(raw), value))
+        return value
+
+    def person(self, number, cells):
+        person = Person(number)
+        person.name = self.parsed(number, cells, 'name', normalise.name, required=True)
+        person.path = self.parsed(number, cells, 'department', normalise.department_path)
+        person.email = self.email(number, cells)
+        person.title = self.parsed(number, cells, 'title', normalise.text)
+        person.employee_id = self.identifier(number, cells, 'employee_id', normalise.number_text)
+        person.mobile = self.identifier(number, cells, 'mobile', normalise.mobile)
+        person.state = self.parsed(number, cells, 'state', normalise.state) or 'present'
+        person.aliases = self.aliases(number, cells)
+        person.password = self.password(number, cells)
+        return person
+
+    def email(self, number, cells):
+        """The row's email; a malformed one is kept (and reported) so that none is generated instead."""
+        raw = self.cell(number, cells, 'email')
+        if raw is None:
+            return None
+        email, message = normalise.email(raw)
+        if message:
+            self.problem(number, 'email', message, value=email)
+        elif email and domain_of(email) != self.settings.domain:
+            self.problem(number, 'email', '"%s" is not in the domain %s' % (email, self.settings.domain), value=email)
+        return email
+
+    def password(self, number, cells):
+        password = self.parsed(number, cells, 'initial_password', normalise.password, shown=lambda raw: REDACTED)
+        if password is None:
+            return None
+        message = policy_problem(password, self.settings.policy)
+        if message:
+            self.problem(number, 'initial_password', message, value=REDACTED)
+        return Secret(password)
+
+    def aliases(self, number, cells):
+        raw = self.cell(number, cells, 'aliases')
+        if raw is None:
+            return []
+        aliases, messages = normalise.aliases(raw, self.settings.domain)
+        for message in messages:
+            self.problem(number, 'aliases', message, value=normalise.clean(raw))
+        for alias in aliases:
+            if domain_of(alias) != self.settings.domain:
+                self.problem(number, 'aliases', 'alias "%s" is not in the domain %s' % (alias, self.settings.domain),
+                             value=alias)
+        return aliases
+
+    # Across rows ------------------------------------------------------------------------------
+
+    def check_previous_domain(self):
+        domain = self.previous.get('domain')
+        if domain and str(domain).lower() != self.settings.domain:
+            self.problem(None, None, 'the previous roster is for the domain %s, not %s: give previous: explicitly, or '
+                         'start a new roster file' % (domain, self.settings.domain))
+
+    def department_tree(self, people):
+        """``{name: parent}`` for every department: from the departments option when given, else
+        from the paths in the rows (``总部/销售部`` says 销售部's parent is 总部)."""
+        known = self.settings.departments
+        if known is not None:
+            self.check_known_departments(people, known)
+            return dict(known)
+        parents, asserted_in = {}, {}
+        for person in people:
+            path = person.path or []
+            for segment in path:
+                parents.setdefault(segment, None)
+            for parent, child in zip(path, path[1:]):
+                if parents[child] is None:
+                    parents[child], asserted_in[child] = parent, person.row
+                elif parents[child] != parent:
+                    self.problem(person.row, 'department', 'department "%s" is under "%s" in row %d, not under "%s": a '
+                                 'department has one parent' % (child, parents[child], asserted_in[child], parent),
+                                 value='/'.join(path))
+        for name in sorted(asserted_in, key=asserted_in.get):
+            if _in_cycle(name, parents):
+                self.problem(asserted_in[name], 'department', 'department "%s" would be its own ancestor' % name,
+                             value=name)
+                parents[name] = None
+        return parents
+
+    def check_known_departments(self, people, known):
+        for person in people:
+            path = person.path or []
+            for segment in path:
+                if segment not in known:
+                    self.problem(person.row, 'department', 'unknown department "%s": it is not in the departments '
+                                 'list' % segment, value='/'.join(path))
+            for parent, child in zip(path, path[1:]):
+                if child in known and known[child] != parent:
+                    place = 'under "%s"' % known[child] if known[child] else 'at the top'
+                    self.problem(person.row, 'department', 'department "%s" is %s in the departments list, not under '
+                                 '"%s"' % (child, place, parent), value='/'.join(path))
+
+    def claim(self, person, key, address):
+        """Each address belongs to one person, as an email or as an alias."""
+        kind = 'email' if key == 'email' else 'alias'
+        first = self.owner.get(address)
+        if first is None:
+            self.owner[address], self.owner_kind[address] = person.row, kind
+            return
+        if first == person.row:
+            message = 'alias "%s" is this row\'s own email' % address
+        elif self.owner_kind[address] == kind:
+            message = 'duplicate %s "%s": row %d has it too' % (kind, address, first)
+        else:
+            message = 'alias "%s" is the email of row %d' % (address, first)
+        self.problem(person.row, key, message, value=address)
+
+    def claim_addresses(self, people):
+        for person in people:
+            if person.email:
+                self.claim(person, 'email', person.email)
+        for person in people:
+            for alias in person.aliases:
+                self.claim(person, 'aliases', alias)
+
+    def check_employee_ids(self, people):
+        seen = {}
+        for person in people:
+            if person.employee_id is None:
+                continue
+            first = seen.setdefault(person.employee_id, person.row)
+            if first != person.row:
+                self.problem(person.row, 'employee_id', 'duplicate employee id "%s": row %d has it too'
+                             % (person.employee_id, first), value=person.employee_id)
+
+    def generate_addresses(self, people):
+        previous = _PreviousAddresses(self.previous_entries)
+        taken = set(self.owner) | previous.addresses
+        names = {}
+        for person in people:
+            if person.email or not person.name:
+                continue
+            local, message = local_part(person.name, self.settings.email_format)
+            if message:
+                self.problem(person.row, 'name', '"%s" %s' % (person.name, message), value=person.name)
+                continue
+            wanted = '%s@%s' % (local, self.settings.domain)
+            email = previous.address_of(person, local, self.settings.domain, self.owner)
+            if email is None:
+                email = next(candidate for candidate in _candidates(local, self.settings.domain)
+                             if candidate not in taken and candidate not in self.owner)
+            person.email, person.generated = email, True
+            self.owner[email], self.owner_kind[email] = person.row, 'email'
+            names.setdefault(person.name, []).append(person)
+            if email != wanted:
+                holder = self.owner.get(wanted)
+                self.result.collisions.append(dict(
+                    row=person.row, name=person.name, wanted=wanted, email=email,
+                    taken_by='row %d' % holder if holder is not None else 'the previous roster'))
+        for name, holders in names.items():
+            for person in holders:
+                key = name if len(holders) == 1 else '%s (row %d)' % (name, person.row)
+                self.result.generated_emails[key] = person.email
+
+    def leaver_entries(self, people, departments):
+        """Previous-roster users not in the template, with the state the leaver rule gives them.
+
+        An alias the template gives to someone else moves to them (a successor takes over
+        ``sales@``); a leaver's own email cannot move, so using it in the template is a problem.
+        """
+        listed = set(person.email for person in people if person.email)
+        previous_parents = dict((str(d['name']), d.get('parent')) for d in self.previous['departments'])
+        entries = []
+        for entry in self.previous_entries:
+            if entry['email'] in listed:
+                continue
+            entry = dict(entry, state=_leaver_state(entry['state'], self.settings.leavers))
+            holder = self.owner.get(entry['email'])
+            if holder is not None:
+                self.problem(holder, 'aliases', 'alias "%s" is the email of a user of the previous roster who is not in '
+                             'this template (state: %s)' % (entry['email'], entry['state']), value=entry['email'])
+            moved = [alias for alias in entry['aliases'] if alias in self.owner]
+            if moved:
+                entry['aliases'] = [alias for alias in entry['aliases'] if alias not in moved]
+                self.result.warnings.append('alias %s moved from %s (not in this template) to row %s'
+                                            % (', '.join(moved), entry['email'],
+                                               ', '.join(str(self.owner[alias]) for alias in moved)))
+            _add_department(entry['department'], departments, previous_parents)
+            entries.append(entry)
+            self.result.leavers.append(entry['email'])
+        self.result.leavers.sort()
+        return entries
+
+    def choose_passwords(self, people, leavers):
+        choice = PasswordChoice()
+        for person in people:
+            if person.state != 'absent':
+                choice.choose(person.email, person.password, self.existing_passwords.get(person.email),
+                              self.settings.policy)
+        for entry in leavers:
+            existing = self.existing_passwords.get(entry['email'])
+            if entry['state'] != 'absent' and existing is not None:
+                choice.choose(entry['email'], None, existing, self.settings.policy)
+        self.result.passwords = choice.passwords
+        self.result.new_passwords = sorted(choice.new)
+
+    def assemble(self, people, leavers, departments):
+        rows = dict((person.email, person.row) for person in people)
+        # By local part, so that zhang.wei comes before zhang.wei2 (by email "2" sorts before "@").
+        users = sorted([person.entry() for person in people] + leavers, key=lambda entry: entry['email'].split('@'))
+        tree = [dict(name=name, parent=parent) for name, parent in _parents_first(departments)]
+        # Whatever the users module would refuse is refused here, where the row is still known.
+        # In slices, to keep the peak memory of a 100,000-user roster down: addresses are already
+        # unique across the whole roster (``claim``), the rest of the checks are per user.
+        for start in range(0, len(users), _VALIDATION_SLICE):
+            _desired, problems = validate_users(users[start:start + _VALIDATION_SLICE], domain=self.settings.domain)
+            for problem in problems:
+                email = users[start + problem.row]['email'] if problem.row is not None else None
+                if email in rows:
+                    self.problem(rows[email], problem.column, problem.message, value=problem.value)
+                else:  # a leaver carried over from the previous roster
+                    self.problem(None, None, 'previous roster, %s, %s: %s' % (email, problem.column, problem.message),
+                                 value=problem.value)
+        _nodes, department_problems = validate_departments(tree)
+        for problem in department_problems:
+            self.problem(None, None, 'departments: %s' % problem.message, value=problem.value)
+        if self.result.problems:
+            return
+        self.result.roster = dict(domain=self.settings.domain, departments=tree, users=users)
+
+
+class _PreviousAddresses:
+    """The previous roster's addresses, and who among the new rows already had one of them."""
+
+    def __init__(self, entries):
+        self.addresses = set()
+        self.by_employee_id = {}
+        self.by_name = {}
+        for entry in entries:
+            self.addresses.add(entry['email'])
+            self.addresses.update(entry['aliases'])
+            if entry['employee_id']:
+                self.by_employee_id[entry['employee_id']] = entry
+            if entry['name']:
+                self.by_name.setdefault(entry['name'], []).append(entry)
+
+    def address_of(self, person, local, domain, owner):
+        """The address ``person`` had: the one of the same employee id; else one generated from
+        the same name (``zhang.wei``, ``zhang.wei2``) for someone without another employee id,
+        in the same department first."""
+        same_id = self.by_employee_id.get(person.employee_id) if person.employee_id else None
+        if same_id is not None:
+            return same_id['email'] if same_id['email'] not in owner else None
+        department = person.path[-1] if person.path else None
+        matches = []
+        for entry in self.by_name.get(person.name, ()):
+            number = _suffix(entry['email'], local, domain)
+            if number and entry['email'] not in owner and (not entry['employee_id'] or not person.employee_id):
+                matches.append((entry['department'] != department, number, entry['email']))
+        return min(matches)[2] if matches else None
+
+
+def _previous_entry(user):
+    """A previous roster's user as a roster entry of strings (the file may have been hand-edited)."""
+    fields = dict((key, None if user.get(key) in (None, '') else str(user[key]).strip()) for key in ROSTER_KEYS
+                  if key != 'aliases')
+    fields['email'] = fields['email'].lower()
+    aliases = user.get('aliases') or []
+    fields['aliases'] = [str(alias).lower() for alias in (aliases if isinstance(aliases, list) else [aliases])]
+    return roster_entry(fields)
+
+
+def _leaver_state(state, rule):
+    """``keep`` changes nothing; a leaver already absent is never brought back as disabled."""
+    if rule == 'absent' or (rule == 'disable' and state == 'absent'):
+        return 'absent'
+    if rule == 'disable':
+        return 'disabled'
+    return state
+
+
+def _suffix(email, local, domain):
+    """1 for ``local@domain``, N for ``localN@domain``, else None: was ``email`` made from ``local``?"""
+    head, _at, tail = email.partition('@')
+    if tail != domain or not head.startswith(local):
+        return None
+    number = head[len(local):]
+    if not number:
+        return 1
+    return int(number) if number.isdigit() and number[0] != '0' and int(number) >= 2 else None
+
+
+def _candidates(local, domain):
+    yield '%s@%s' % (local, domain)
+    number = 2
+    while True:
+        yield '%s%d@%s' % (local, number, domain)
+        number += 1
+
+
+def _in_cycle(name, parents):
+    seen = set()
+    while name is not None:
+        if name in seen:
+            return True
+        seen.add(name)
+        name = parents.get(name)
+    return False
+
+
+def _add_department(name, departments, previous_parents):
+    """A leaver's department stays in the tree, with its ancestors from the previous roster."""
+    while name and name not in departments:
+        parent = previous_parents.get(name)
+        departments[name] = parent
+        name = parent
+
+
+def _parents_first(parents):
+    """``(name, parent)`` depth-first from the roots, siblings sorted: a stable, readable order."""
+    children = {}
+    for name, parent in parents.items():
+        children.setdefault(parent if parent in parents else None, []).append(name)
+    ordered = []
+    stack = sorted(children.get(None, []), reverse=True)
+    while stack:
+        name = stack.pop()
+        ordered.append((name, parents[name] if parents[name] in parents else None))
+        stack.extend(sorted(children.get(name, []), reverse=True))
+    return ordered

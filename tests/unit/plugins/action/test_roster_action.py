@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import stat
+
+import pytest
+
+from ansible_collections.mailops.mailbox.plugins.action import roster as action
+
+
+def test_files_are_written_through_a_private_temporary_file(tmp_path, monkeypatch):
+    seen = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))  # the temporary file, while it holds the data
+        real_fsync(fd)
+
+    monkeypatch.setattr(action.os, 'fsync', fsync)
+    target = tmp_path / 'passwords.yml'
+    action._write_atomically(str(target), b'$ANSIBLE_VAULT;1.1;AES256\n', 0o600, 'passwords_dest')
+    assert seen == [0o600]
+    assert target.read_bytes() == b'$ANSIBLE_VAULT;1.1;AES256\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert os.listdir(str(tmp_path)) == ['passwords.yml']
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path):
+    target = tmp_path / 'roster.yml'
+    target.write_text('old')
+    target.chmod(0o640)
+    action._write_atomically(str(target), b'new', 0o644, 'dest')
+    assert target.read_bytes() == b'new' and stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    target = tmp_path / 'roster.yml'
+    target.write_text('old')
+
+    def rename(source, destination):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(action.os, 'rename', rename)
+    with pytest.raises(action.RosterFailed) as error:
+        action._write_atomically(str(target), b'new', 0o644, 'dest', already='the passwords file was written')
+    assert str(error.value) == ('dest: cannot write %s: No space left on device (the passwords file was written; a '
+                                're-run completes the work)' % target)
+    assert error.value.result['changed'] is True
+    assert os.listdir(str(tmp_path)) == ['roster.yml'] and target.read_text() == 'old'
+
+
+class _Loader:
+    class _vault:
+        secrets = []
+
+
+def test_no_vault_secret_is_a_clear_failure():
+    with pytest.raises(action.RosterFailed) as error:
+        action._Vault(_Loader(), None)
+    assert 'no vault secret is loaded' in str(error.value)

@@ -1,0 +1,255 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import codecs
+import datetime
+import hashlib
+import zipfile
+
+import pytest
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
+    cell_text, column_letter, delimiter_option, read_template,
+)
+from template_helpers import csv_bytes, write_csv, write_xlsx
+
+ROWS = [(u'姓名', u'邮箱', u'部门'), (u'张三', u'zhang.san@example.org', u'总部/销售部'), (u'李四', u'', u'技术部')]
+
+
+def read(path, **kwargs):
+    return read_template(str(path), **kwargs)
+
+
+def cells(table):
+    return [(number, list(row)) for number, row in table.rows]
+
+
+@pytest.mark.parametrize('encoding, detected', [
+    ('utf-8', 'utf-8'), ('utf-8-sig', 'utf-8-sig'), ('gbk', 'gb18030'), ('gb18030', 'gb18030'), ('utf-16', 'utf-16'),
+])
+def test_encodings_are_detected(tmp_path, encoding, detected):
+    table = read(write_csv(tmp_path / 't.csv', ROWS, encoding=encoding))
+    assert table.problems == []
+    assert table.encoding == detected
+    assert table.header == ROWS[0]
+    assert cells(table) == [(2, list(ROWS[1])), (3, list(ROWS[2]))]
+
+
+def test_gb18030_only_characters_are_read(tmp_path):
+    rows = [ROWS[0], (u'王㐀', u'', u'技术部')]  # U+3400 is in GB18030, not in GBK
+    table = read(write_csv(tmp_path / 't.csv', rows, encoding='gb18030'))
+    assert table.problems == [] and table.rows[0][1][0] == u'王㐀'
+
+
+def test_forced_encoding(tmp_path):
+    path = write_csv(tmp_path / 't.csv', ROWS, encoding='gbk')
+    table = read(path, encoding='GBK')
+    assert table.encoding == 'gbk' and table.problems == [] and table.rows[0][1][0] == u'张三'
+
+
+def test_forced_wrong_encoding_names_rows_and_columns(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', ROWS, encoding='gbk'), encoding='utf-8')
+    # every cell with Chinese text: the header's three, then name and department of each row
+    assert [(p.row, p.column) for p in table.problems] == [(1, 'A'), (1, 'B'), (1, 'C'), (2, 'A'), (2, 'C'),
+                                                           (3, 'A'), (3, 'C')]
+    assert all('not valid UTF-8' in p.message for p in table.problems)
+    assert table.problems[0].value == '\\xd0\\xd5\\xc3\\xfb'  # 姓名 in GBK
+
+
+def test_unknown_encoding_is_a_problem(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', ROWS), encoding='klingon')
+    assert [p.message for p in table.problems] == [
+        'encoding: "klingon" is not an encoding Python knows (try utf-8, gbk or gb18030)']
+
+
+def test_undecodable_bytes_name_the_row_and_column(tmp_path):
+    data = csv_bytes(ROWS) + u'王五,wang.wu@example.org,'.encode('utf-8') + b'\xff\xfe\xe9\r\n'
+    path = tmp_path / 't.csv'
+    path.write_bytes(data)
+    table = read(path)
+    assert table.encoding == 'utf-8'  # one bad cell does not switch a UTF-8 file to GB18030
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(4, u'部门', '\\xff\\xfe\\xe9')]
+    assert table.bad_cells == set([(4, 2)])
+
+
+@pytest.mark.parametrize('delimiter', [',', ';', '\t', '|'])
+def test_delimiter_is_sniffed(tmp_path, delimiter):
+    rows = ROWS + [(u'Mary Ann Smith', u'', u'Overseas, Sales')]
+    table = read(write_csv(tmp_path / 't.csv', rows, delimiter=delimiter))
+    assert table.delimiter == delimiter
+    assert cells(table)[-1] == (4, [u'Mary Ann Smith', u'', u'Overseas, Sales'])
+
+
+def test_forced_delimiter(tmp_path):
+    path = write_csv(tmp_path / 't.csv', ROWS, delimiter=';')
+    assert read(path, delimiter=';').header == ROWS[0]
+    assert read(path, delimiter=',').header == (u'姓名;邮箱;部门',)
+
+
+def test_one_column_file_falls_back_to_comma(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', [(u'姓名',), (u'张三',)]))
+    assert table.delimiter == ',' and table.header == (u'姓名',)
+
+
+@pytest.mark.parametrize('value, expected', [
+    (None, None), (',', ','), ('tab', '\t'), ('\\t', '\t'), ('\t', '\t'), (';', ';'),
+])
+def test_delimiter_option(value, expected):
+    assert delimiter_option(value) == expected
+
+
+@pytest.mark.parametrize('value', ['ab', 'a', '"', ' ', '1'])
+def test_bad_delimiter_option(value):
+    with pytest.raises(ValueError):
+        delimiter_option(value)
+
+
+def test_blank_rows_are_skipped_but_counted(tmp_path):
+    rows = [(), ('', '', ''), ROWS[0], ROWS[1], ('', ' ', ''), ROWS[2]]
+    table = read(write_csv(tmp_path / 't.csv', rows))
+    assert table.header_row == 3
+    assert [number for number, _cells in table.rows] == [4, 6]
+
+
+def test_more_cells_than_headers(tmp_path):
+    rows = ROWS + [(u'王五', u'', u'技术部', u'', u'surplus')]
+    table = read(write_csv(tmp_path / 't.csv', rows))
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(4, 'E', 'surplus')]
+    assert 'more cells than headers: the header row has 3 columns' in table.problems[0].message
+
+
+def test_trailing_empty_cells_are_fine(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', [ROWS[0] + ('',), ROWS[1] + ('', '')]))
+    assert table.problems == []
+
+
+def test_a_value_under_a_blank_header(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', [(u'姓名', u'', u'部门'), (u'张三', u'x', u'技术部')]))
+    assert [(p.row, p.column, p.value, p.message) for p in table.problems] == [
+        (2, 'B', 'x', 'column B has a value but no header')]
+
+
+@pytest.mark.parametrize('content, message', [
+    (b'', 'the file is empty'),
+    (b'\r\n \r\n', 'the file is empty'),
+    (codecs.BOM_UTF8, 'the file is empty'),
+    (b'\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR', 'the file is neither CSV nor XLSX (it has binary content)'),
+    (b'\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1' + b'\x00' * 100, 'the file is an Excel 97-2003 (.xls) workbook: save it as '
+                                                          '.xlsx or as CSV (UTF-8)'),
+])
+def test_files_that_are_no_template(tmp_path, content, message):
+    path = tmp_path / 'staff.csv'
+    path.write_bytes(content)
+    table = read(path)
+    assert [(p.row, p.column, p.message) for p in table.problems] == [(None, None, message)]
+    assert table.rows == []
+
+
+def test_header_without_data(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', [ROWS[0]]))
+    assert [(p.row, p.message) for p in table.problems] == [(1, 'the template has a header row but no data rows')]
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path):
+    path = tmp_path / 'staff.xlsx'
+    with zipfile.ZipFile(str(path), 'w') as archive:
+        archive.writestr('hello.txt', 'hi')
+    table = read(path)
+    assert len(table.problems) == 1 and table.problems[0].row is None
+    assert table.problems[0].message.startswith('the file is a ZIP archive but not an XLSX workbook')
+
+
+def test_unterminated_quote_is_reported(tmp_path):
+    path = tmp_path / 't.csv'
+    path.write_bytes(csv_bytes(ROWS) + b'"\xe7\x8e\x8b\xe4\xba\x94,a,b' + b'x' * 200000)
+    table = read(path)
+    assert any(p.row == 4 and 'unbalanced quote' in p.message for p in table.problems)
+
+
+def test_source_hash(tmp_path):
+    path = write_csv(tmp_path / 't.csv', ROWS)
+    assert read(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+def test_xlsx_first_sheet_and_excel_numbers(tmp_path):
+    rows = [(u'姓名', u'部门', u'手机', u'工号'), (u'张三', u'技术部', 13800000000.0, 1024), (u'李四', u'技术部', 1.38e10, 7.0)]
+    table = read(write_xlsx(tmp_path / 'staff.xlsx', rows, extra_sheets=['Other']))
+    assert table.kind == 'xlsx' and table.problems == []
+    assert cells(table) == [(2, [u'张三', u'技术部', '13800000000', '1024']), (3, [u'李四', u'技术部', '13800000000', '7'])]
+
+
+def test_xlsx_named_sheet(tmp_path):
+    path = write_xlsx(tmp_path / 'staff.xlsx', [('not', 'here')], title='Cover', extra_sheets=[])
+    import openpyxl
+    workbook = openpyxl.load_workbook(str(path))
+    sheet = workbook.create_sheet(u'员工')
+    for row in ROWS:
+        sheet.append(list(row))
+    workbook.save(str(path))
+    table = read(path, sheet=u'员工')
+    assert table.problems == [] and table.header == ROWS[0]
+    missing = read(path, sheet='Staff')
+    assert [p.message for p in missing.problems] == [u'sheet: the workbook has no worksheet "Staff" (it has "Cover", '
+                                                     u'"员工")']
+
+
+def test_xlsx_blank_rows_keep_spreadsheet_numbers(tmp_path):
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet['A2'], sheet['B2'], sheet['C2'] = ROWS[0]
+    sheet['A5'], sheet['C5'] = u'张三', u'技术部'
+    sheet['A6'], sheet['C6'], sheet['E6'] = u'李四', u'技术部', 'extra'
+    path = tmp_path / 'staff.xlsx'
+    workbook.save(str(path))
+    table = read(path)
+    assert table.header_row == 2
+    assert [number for number, _cells in table.rows] == [5, 6]
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(6, 'E', 'extra')]
+
+
+def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
+    path = write_xlsx(tmp_path / 'staff.xlsx', ROWS)
+    broken = tmp_path / 'broken.xlsx'
+    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(broken), 'w') as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == 'xl/worksheets/sheet1.xml':
+                content = content.replace(b'<dimension ref="A1:C3" />', b'<dimension ref="A1" />')
+                assert b'ref="A1" ' in content
+            target.writestr(info, content)
+    table = read(broken)
+    assert table.header == ROWS[0] and cells(table) == [(2, list(ROWS[1])), (3, list(ROWS[2]))]
+
+
+def test_a_damaged_sheet_is_a_problem(tmp_path):
+    path = write_xlsx(tmp_path / 'staff.xlsx', ROWS)
+    broken = tmp_path / 'broken.xlsx'
+    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(broken), 'w') as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == 'xl/worksheets/sheet1.xml':
+                content = content[:content.index(b'<row r="3"') + 20]
+            target.writestr(info, content)
+    table = read(broken)
+    assert [(p.row, p.column) for p in table.problems] == [(None, None)]
+    assert table.problems[0].message.startswith('the workbook cannot be read after row 2 (')
+
+
+@pytest.mark.parametrize('value, text', [
+    (None, ''), (13800000000.0, '13800000000'), (1.38e10, '13800000000'), (1024, '1024'), (0.5, '0.5'),
+    (True, 'TRUE'), (datetime.datetime(2024, 3, 1), '2024-03-01'),
+    (datetime.datetime(2024, 3, 1, 8, 30), '2024-03-01T08:30:00'), (u'张三', u'张三'),
+])
+def test_cell_text(value, text):
+    assert cell_text(value) == text
+
+
+@pytest.mark.parametrize('index, letters', [(0, 'A'), (25, 'Z'), (26, 'AA'), (51, 'AZ'), (52, 'BA'), (701, 'ZZ'),
+                                            (702, 'AAA')])
+def test_column_letter(index, letters):
+    assert column_letter(index) == letters

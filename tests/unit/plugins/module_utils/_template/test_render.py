@@ -1,0 +1,100 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+import yaml
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
+    parse_passwords, parse_roster, render_passwords, render_roster, scalar, without_source_line,
+)
+
+ROSTER = dict(
+    domain='example.org',
+    departments=[dict(name=u'总部', parent=None), dict(name=u'销售部', parent=u'总部')],
+    users=[dict(email='zhang.san@example.org', name=u'张三', department=u'销售部', title=u'销售经理', employee_id='1001',
+                mobile='+8613800000000', aliases=['sales@example.org'], state='present'),
+           dict(email='li.si@example.org', name=u'李四', department=u'总部', title=None, employee_id='E1002',
+                mobile=None, aliases=[], state='disabled')],
+)
+
+
+@pytest.mark.parametrize('value, written', [
+    (None, 'null'), ('zhang.san@example.org', 'zhang.san@example.org'), (u'张三', u'张三'), ('E1001', 'E1001'),
+    (u'José Müller', u'José Müller'), ('Business Analyst', 'Business Analyst'),
+    ('1001', '"1001"'), ('13800000000', '"13800000000"'), ('+86 138', '"+86 138"'), ('yes', '"yes"'),
+    ('No', '"No"'), ('null', '"null"'), ('~', '"~"'), ('2024-01-01', '"2024-01-01"'), ('1.5', '"1.5"'),
+    ('', '""'), ('a: b', '"a: b"'), ('#x', '"#x"'), ('x #y', '"x #y"'), ('-x', '"-x"'), ('@x', '"@x"'),
+    ('a"b', '"a\\"b"'),
+])
+def test_scalar(value, written):
+    assert scalar(value) == written
+
+
+@pytest.mark.parametrize('value', [
+    u'O\'Brien', u'a\\b', u'tab\there', u'\x85nel', u'line\u2028sep', u'\U0001F600 smile', u'\x9b', u'ok: yes',
+    u'[list]', u'{dict}', u'*alias', u'&anchor', u'!tag', u'%percent', u'`tick`', u'|pipe', u'>fold', u'0x1F',
+    u'1_000', u'.inf', u'迪丽热巴·迪力木拉提', u'a  b', u' lead', u'trail ', u"It's", u'=',
+])
+def test_scalar_round_trips(value):
+    assert yaml.safe_load('key: %s\n' % scalar(value)) == {'key': value}
+
+
+def test_roster_text_is_deterministic_and_reads_back():
+    text = render_roster(ROSTER, 'staff.csv', 'ab' * 32, 2)
+    assert text == render_roster(ROSTER, 'staff.csv', 'ab' * 32, 2)
+    assert text.splitlines()[1] == '# Source: staff.csv, 2 data rows, sha256 ' + 'ab' * 32
+    assert yaml.safe_load(text) == {'mailbox_roster': ROSTER}
+    assert parse_roster(text) == ROSTER
+    # every user key is written, in the roster's order
+    first_user = text.split('  users:\n')[1].split('\n    - ')[0].splitlines()
+    keys = [line.strip(' -').split(':')[0] for line in first_user if not line.startswith('        -')]
+    assert keys == list(ROSTER_KEYS)
+    assert without_source_line(text) == without_source_line(render_roster(ROSTER, 'staff.xlsx', 'cd' * 32, 2))
+
+
+def test_roster_layout():
+    text = render_roster(dict(ROSTER, departments=[], users=ROSTER['users'][:1]), 'staff.csv', '0' * 64, 1)
+    assert text.split('mailbox_roster:\n')[1] == (
+        u'  domain: example.org\n'
+        u'  departments: []\n'
+        u'  users:\n'
+        u'    - email: zhang.san@example.org\n'
+        u'      name: 张三\n'
+        u'      department: 销售部\n'
+        u'      title: 销售经理\n'
+        u'      employee_id: "1001"\n'
+        u'      mobile: "+8613800000000"\n'
+        u'      aliases:\n'
+        u'        - sales@example.org\n'
+        u'      state: present\n')
+
+
+@pytest.mark.parametrize('text, message', [
+    ('a: [', 'is not valid YAML'),
+    ('other: 1', 'has no mailbox_roster dictionary'),
+    ('mailbox_roster: {users: [{name: x}]}', 'has a user without an email'),
+    ('mailbox_roster: {users: [], departments: [{parent: x}]}', 'has a department without a name'),
+])
+def test_bad_previous_roster(text, message):
+    with pytest.raises(ValueError) as error:
+        parse_roster(text)
+    assert str(error.value).startswith(message)
+
+
+def test_passwords_round_trip():
+    passwords = {'b@example.org': Secret(u'p: "x" #1'), 'a@example.org': Secret(u'Pässwörd-1')}
+    text = render_passwords(passwords)
+    assert text.startswith('mailbox_initial_passwords:\n  a@example.org:')
+    back = parse_passwords(text)
+    assert dict((k, v.reveal()) for k, v in back.items()) == dict((k, v.reveal()) for k, v in passwords.items())
+
+
+def test_a_broken_passwords_file_is_not_quoted_in_the_error():
+    with pytest.raises(ValueError) as error:
+        parse_passwords('mailbox_initial_passwords:\n  a@example.org: "Secret-Pass-1\n  b: [')
+    assert 'Secret' not in str(error.value)
+    with pytest.raises(ValueError):
+        parse_passwords('just text')

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import random
+
+import pytest
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
+    DEFAULT_POLICY, PasswordChoice, check_policy, generate, policy_problem,
+)
+
+
+def test_defaults():
+    assert check_policy(None) == DEFAULT_POLICY
+    assert check_policy({'min_length': None, 'symbol': True})['symbol'] is True
+
+
+@pytest.mark.parametrize('policy, message', [
+    ({'min_length': 0}, 'min_length must be 1 or more'),
+    ({'min_length': 20}, 'generated_length (16) is shorter than min_length (20)'),
+    ({'colour': True}, 'unknown key colour'),
+])
+def test_bad_policies(policy, message):
+    with pytest.raises(ValueError) as error:
+        check_policy(policy)
+    assert message in str(error.value)
+
+
+@pytest.mark.parametrize('password, problem', [
+    ('Correct-Horse-7', None),
+    ('short1a', 'is below the password policy: shorter than 12 characters, no upper-case letter'),
+    ('alllowercaseletters', 'is below the password policy: no upper-case letter, no digit'),
+    (u'密码很长但是没有字母和数字的', 'is below the password policy: no lower-case letter, no upper-case letter, no digit'),
+    (u'Ünïcödé-Pass-1', None),
+])
+def test_policy_problem(password, problem):
+    assert policy_problem(password, check_policy(None)) == problem
+
+
+def test_symbol_class():
+    policy = check_policy({'symbol': True})
+    assert policy_problem('NoSymbolsHere123', policy) == 'is below the password policy: no symbol'
+    assert policy_problem(u'Symbol。Here123', policy) is None  # any non-alphanumeric counts
+
+
+def test_problem_never_repeats_the_password():
+    password = 'secretpassword'
+    assert password not in policy_problem(password, check_policy(None))
+
+
+@pytest.mark.parametrize('policy', [None, {'symbol': True}, {'upper': False, 'digit': False, 'min_length': 8,
+                                                             'generated_length': 8},
+                                    {'min_length': 24, 'generated_length': 30}])
+def test_generated_passwords_meet_their_policy(policy):
+    policy = check_policy(policy)
+    for _ in range(200):
+        password = generate(policy)
+        assert isinstance(password, Secret)
+        assert len(password.reveal()) == policy['generated_length']
+        assert policy_problem(password.reveal(), policy) is None
+        assert not set('lIO01') & set(password.reveal())
+
+
+def test_generation_uses_the_given_randomness():
+    policy = check_policy(None)
+    assert generate(policy, random.Random(7)).reveal() == generate(policy, random.Random(7)).reveal()
+    assert generate(policy).reveal() != generate(policy).reveal()
+
+
+def test_choice_prefers_template_then_existing_then_new():
+    policy = check_policy(None)
+    choice = PasswordChoice()
+    choice.choose('a@x.org', Secret('From-Template-1'), Secret('Old-Password-1'), policy)
+    choice.choose('b@x.org', None, Secret('Old-Password-2'), policy)
+    choice.choose('c@x.org', None, None, policy)
+    choice.choose('d@x.org', Secret('Same-Password-4'), Secret('Same-Password-4'), policy)
+    assert choice.passwords['a@x.org'].reveal() == 'From-Template-1'
+    assert choice.passwords['b@x.org'].reveal() == 'Old-Password-2'
+    assert policy_problem(choice.passwords['c@x.org'].reveal(), policy) is None
+    assert choice.new == ['a@x.org', 'c@x.org']
