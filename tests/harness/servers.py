@@ -175,6 +175,8 @@ class Slapd:
         self.root_pw_hash = ldap_salted_sha1.hash(self.root_pw)
         self.service_pw = secrets.token_urlsafe(16)
         self.lookup_pw = secrets.token_urlsafe(16)
+        self.service_pw_hash = ldap_salted_sha1.hash(self.service_pw)
+        self.lookup_pw_hash = ldap_salted_sha1.hash(self.lookup_pw)
         self.conf_path = self.state_dir / "slapd.conf"
         self.db_dir = self.state_dir / "ldap-db"
         self.log_path = self.state_dir / "slapd.log"
@@ -188,6 +190,7 @@ class Slapd:
             "lab_ldap_db_dir": str(self.db_dir),
             "lab_ldap_db_maxsize": 1 << 30,
             "lab_base_dn": self.base_dn,
+            "lab_organization": "Example",
             "lab_root_dn": self.root_dn,
             "lab_root_pw_hash": self.root_pw_hash,
             "lab_users_dn": self.users_dn,
@@ -195,14 +198,27 @@ class Slapd:
             "lab_provisioner_dn": self.service_dn,
             "lab_lookup_dn": self.lookup_dn,
             "lab_lookup_pw": self.lookup_pw,
+            "lab_provisioner_pw_hash": self.service_pw_hash,
+            "lab_lookup_pw_hash": self.lookup_pw_hash,
             "lab_tls_cert": str(self.certs.cert),
             "lab_tls_key": str(self.certs.key),
             "lab_tls_ca": str(self.certs.ca),
         }
 
     def start(self):
-        render("slapd.conf.j2", self.conf_path, self.template_vars(), mode=0o600)
+        variables = self.template_vars()
+        render("slapd.conf.j2", self.conf_path, variables, mode=0o600)
         self.db_dir.mkdir(mode=0o700)
+        # The base entries and service accounts, as the lab role loads them.
+        base_ldif = self.state_dir / "base.ldif"
+        render("base.ldif.j2", base_ldif, variables, mode=0o600)
+        loaded = subprocess.run(["slapadd", "-f", str(self.conf_path), "-l", str(base_ldif)],
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if loaded.returncode != 0:
+            raise RuntimeError(f"slapadd exited with {loaded.returncode}:\n{loaded.stderr}")
+        self._serve()
+
+    def _serve(self):
         # -d 256 (stats): stay in the foreground and log every operation.
         self._proc = _start_daemon(
             ["slapd", "-d", "256", "-f", str(self.conf_path),
@@ -210,10 +226,23 @@ class Slapd:
             self.log_path,
         )
         _wait_until(self._answers_bind, self._proc, self.log_path, "slapd")
-        self._add_base_entries()
 
     def stop(self):
         _stop_daemon(self._proc)
+
+    def kill(self):
+        """SIGKILL slapd, as a crash or an OOM kill would: no shutdown, no flush; returns once it is gone."""
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._proc.wait()
+
+    def restart(self):
+        """Start slapd again on the same configuration, database and ports (after kill() or stop())."""
+        if self._proc is not None and self._proc.poll() is None:
+            raise RuntimeError("slapd is still running (pid %d)" % self._proc.pid)
+        self._serve()
 
     @property
     def pid(self):
@@ -294,25 +323,6 @@ class Slapd:
     def _ou_entry(dn):
         return _ldap_entry({"objectClass": "organizationalUnit",
                             "ou": ldap.dn.str2dn(dn)[0][0][1]})
-
-    def _add_base_entries(self):
-        def service_account(cn, password):
-            return _ldap_entry({
-                "objectClass": ["organizationalRole", "simpleSecurityObject"],
-                "cn": cn,
-                "userPassword": ldap_salted_sha1.hash(password),
-            })
-
-        conn = self.connect()
-        try:
-            conn.add_s(self.base_dn, _ldap_entry(
-                {"objectClass": ["dcObject", "organization"], "dc": "example", "o": "Example"}))
-            conn.add_s(self.users_dn, self._ou_entry(self.users_dn))
-            conn.add_s(self.departments_dn, self._ou_entry(self.departments_dn))
-            conn.add_s(self.service_dn, service_account("provisioner", self.service_pw))
-            conn.add_s(self.lookup_dn, service_account("dovecot", self.lookup_pw))
-        finally:
-            conn.unbind_s()
 
 
 class Dovecot:
