@@ -14,12 +14,12 @@ export ANSIBLE_NOCOLOR ?= 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES = $(shell awk '/platform:dpkg/ {print $$1}' bindep.txt | sort -u)
 
-.PHONY: help deps system-deps venv collection test lint unit integration bench demo lab-start lab-stop clean
+.PHONY: help deps system-deps venv collection test lint unit integration bench demo lab-dir lab-start lab-stop lab-remove clean
 
 help:
-	@echo "make demo   - start a local lab directory (slapd + Dovecot on 127.0.0.1) and apply examples/roster.yml"
+	@echo "make demo   - the whole job on a local lab (slapd + Dovecot on 127.0.0.1), step by step"
 	@echo "make test   - install everything and run the whole test suite against real slapd and Dovecot"
-	@echo "make lab-stop - stop the lab started by make demo"
+	@echo "make lab-stop / lab-remove - stop the lab started by make demo / delete it"
 	@echo "make bench  - measure 1k/10k/100k-user applies against their baselines (BENCH_ARGS='--sizes 10000')"
 
 system-deps:
@@ -62,7 +62,17 @@ bench: deps
 	$(VENV)/bin/pip install -q 'ansible>=11,<13'
 	$(VENV)/bin/python tests/bench/bench.py $(BENCH_ARGS)
 
-lab-start: deps
+# Dovecot reads mail as the unprivileged user nobody, which cannot pass a checkout below a
+# private home (/root is 0700): the lab's state then lives in /var/tmp, linked from .build/lab.
+lab-dir:
+	@mkdir -p $(BUILD)
+	@if [ ! -e $(BUILD)/lab ] && [ "$$(id -u)" = 0 ] && \
+	    ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x $(CURDIR)/$(BUILD) 2>/dev/null; then \
+	  dir=$$(mktemp -d /var/tmp/mailops-lab.XXXXXX) && chmod 0711 $$dir && ln -sfn $$dir $(BUILD)/lab && \
+	  echo "The lab lives in $$dir (linked from $(BUILD)/lab): nobody cannot reach this checkout."; \
+	fi
+
+lab-start: deps lab-dir
 	$(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml
 
 lab-stop:
@@ -70,10 +80,14 @@ lab-stop:
 	  $(MAKE) --no-print-directory collection && $(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml -e lab_state=stopped; \
 	fi
 
-demo: lab-start
-	ANSIBLE_STDOUT_CALLBACK=ansible.builtin.default ansible-playbook -i localhost, playbooks/apply_roster.yml \
-	  -e @examples/roster.yml -e @examples/passwords.yml -e @$(BUILD)/lab/connection.yml
-	@echo "The lab keeps running on 127.0.0.1 (see $(BUILD)/lab/connection.yml); stop it with: make lab-stop"
+lab-remove:
+	@if [ -x $(VENV)/bin/ansible-playbook ]; then \
+	  $(MAKE) --no-print-directory collection && $(VENV)/bin/ansible-playbook -i inventory/lab playbooks/lab.yml -e lab_state=absent; \
+	fi
+	rm -f $(BUILD)/lab
 
-clean: lab-stop
+demo: deps lab-dir
+	$(VENV)/bin/python examples/demo.py
+
+clean: lab-remove
 	rm -rf $(BUILD) $(VENV)

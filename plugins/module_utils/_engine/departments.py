@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem, ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem, ProblemsFound, diff_text
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import CONTROL_RE
 
 DEPARTMENT_KEYS = ('name', 'parent', 'description', 'state')
@@ -48,7 +48,8 @@ class DepartmentChange:
         self.current = current
 
     def diff(self):
-        return dict(before_header=self.name, after_header=self.name, before=self.before or {}, after=self.after or {})
+        return dict(before_header=self.name, after_header=self.name, before=diff_text(self.before),
+                    after=diff_text(self.after))
 
 
 def _name_problem(value):

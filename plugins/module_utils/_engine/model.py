@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 # Keys of one user in the roster vars file, in the order they are written.
 ROSTER_KEYS = ('email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases', 'state')
 # Keys a planner compares between the roster and the directory.
@@ -134,3 +136,13 @@ def roster_entry(fields):
             value = value or 'present'
         entry[key] = value
     return entry
+
+
+def diff_text(mapping):
+    """A mapping as ``key: value`` lines (valid YAML, keys in their order, any script as itself),
+    for Ansible's --diff: it shows text line by line, where a dict would be JSON with 张三 as
+    \\u5f20\\u4e09."""
+    if not mapping:
+        return ''
+    return ''.join('%s: %s\n' % (key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+                   for key, value in mapping.items())

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
-    MANAGED_KEYS, REDACTED, Problem, ProblemsFound, roster_entry,
+    MANAGED_KEYS, REDACTED, Problem, ProblemsFound, diff_text, roster_entry,
 )
 
 CREATE, UPDATE, DISABLE, DELETE, UNCHANGED = 'create', 'update', 'disable', 'delete', 'unchanged'
@@ -69,7 +69,7 @@ class Change:
             if self.before is not None:
                 before['password'] = REDACTED
             after['password'] = REDACTED + ' (new)'
-        return dict(before_header=self.email, after_header=self.email, before=before, after=after)
+        return dict(before_header=self.email, after_header=self.email, before=diff_text(before), after=diff_text(after))
 
     def __repr__(self):
         return 'Change(%s %s %s)' % (self.action, self.email, ','.join(self.changed_keys))

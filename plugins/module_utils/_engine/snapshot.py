@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED, diff_text
 
 SECRET_ATTRIBUTES = frozenset(('userpassword', 'unicodepwd'))
 
@@ -40,7 +40,7 @@ class RestoreOp:
 
     def diff(self):
         return dict(before_header=self.entry.dn, after_header=self.entry.dn,
-                    before=redact(self.before or {}), after=redact(self._after()))
+                    before=diff_text(redact(self.before or {})), after=diff_text(redact(self._after())))
 
     def _after(self):
         if self.action == 'delete':

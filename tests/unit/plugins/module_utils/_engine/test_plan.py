@@ -4,6 +4,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+import yaml
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
     CurrentUser, ProblemsFound, Secret,
@@ -116,7 +117,8 @@ def test_password_always_compares_with_the_stored_hash(matches, action):
     assert actions(result) == [(action, 'a@example.org')]
     if action == 'update':
         diff = result.changes[0].diff()
-        assert diff['before']['password'] == '********' and diff['after']['password'] == '******** (new)'
+        before, after = yaml.safe_load(diff['before']), yaml.safe_load(diff['after'])
+        assert before['password'] == '********' and after['password'] == '******** (new)'
         assert 'pw' not in repr(diff)
 
 
@@ -166,8 +168,8 @@ def test_diff_of_update_has_roster_keys_and_no_secret():
                   [current('a@example.org', credential='{CRYPT}$6$abc')], PlanOptions(update_password='always'))
     diff = result.changes[0].diff()
     assert diff['before_header'] == 'a@example.org'
-    assert list(diff['before'])[:8] == ['email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases',
-                                        'state']
+    assert list(yaml.safe_load(diff['before']))[:8] == ['email', 'name', 'department', 'title', 'employee_id',
+                                                        'mobile', 'aliases', 'state']
     assert 'hunter2' not in repr(diff) and '$6$abc' not in repr(diff)
 
 
@@ -180,3 +182,11 @@ def test_count_by_department_uses_after_then_before():
     assert count_by_department(result.changes) == {
         'Sales': dict(created=1, updated=0, disabled=0, deleted=0),
         'IT': dict(created=0, updated=0, disabled=0, deleted=1)}
+
+
+def test_diff_text_shows_any_script_as_itself():
+    result = plan(desired({'email': 'a@example.org', 'name': u'张三', 'title': u'经理'}),
+                  [current('a@example.org', name=u'张三', title=u'职员')], PlanOptions())
+    diff = result.changes[0].diff()
+    assert u'title: "经理"' in diff['after'] and u'name: "张三"' in diff['before']
+    assert yaml.safe_load(diff['after'])['aliases'] == []
