@@ -18,7 +18,7 @@ description:
     department it is) is never removed; the task fails and names what is left.
   - Moving a department to another parent is refused; remove it and create it again.
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
   - mailops.mailbox.action_group
@@ -49,6 +49,12 @@ options:
         as above. Every item is validated before anything is written.
     type: list
     elements: dict
+  departments_file:
+    description:
+      - A roster vars file (as M(mailops.mailbox.roster) writes it) to read O(departments) from,
+        C(mailbox_roster.departments). The file must be on the host the module runs on.
+      - One of O(name), O(departments) and O(departments_file) is required.
+    type: path
 '''
 
 EXAMPLES = r'''
@@ -110,11 +116,12 @@ def main():
             description=dict(type='str'),
             state=dict(type='str', default='present', choices=list(DEPARTMENT_STATES)),
             departments=dict(type='list', elements='dict'),
+            departments_file=dict(type='path'),
         ),
-        required_one_of=[('name', 'departments')],
-        mutually_exclusive=[('name', 'departments')],
+        required_one_of=[('name', 'departments', 'departments_file')],
+        mutually_exclusive=[('name', 'departments', 'departments_file')],
     )
-    run_departments(module, department_items(module.params))
+    run_departments(module, department_items(module))
 
 
 if __name__ == '__main__':

@@ -7,11 +7,14 @@ import json
 import os
 import stat
 import subprocess
+import sys
 import tarfile
 import time
+from pathlib import Path
 
 import ldap
 import pytest
+import yaml
 
 from tests.integration.playbook import REPO, connection_defaults, run_playbook_file
 from tests.integration.test_snapshot_restore import managed_export
@@ -215,3 +218,28 @@ def test_vault_encrypted_snapshot_restores_with_the_plays_secret(site, clean_lab
     assert managed_export(clean_lab) == original
     decrypted = restored.result("Make a private temporary file")["path"]
     assert decrypted.endswith(".ldif") and not os.path.exists(decrypted)  # the decrypted copy is gone
+
+
+def test_site_from_roster_and_vault_files(site, clean_lab, tmp_path):
+    """mailbox_roster_file / mailbox_initial_passwords_file: the modules read the files themselves."""
+    vault_pass = tmp_path / "vault-pass"
+    vault_pass.write_text("files-secret\n")
+    roster = tmp_path / "roster.yml"
+    roster.write_text(yaml.safe_dump({"mailbox_roster": dict(domain="example.org", departments=DEPARTMENTS,
+                                                             users=site.users)}, allow_unicode=True))
+    passwords = tmp_path / "passwords.yml"
+    passwords.write_text(yaml.safe_dump({"mailbox_initial_passwords": site.passwords}))
+    subprocess.run([str(Path(sys.executable).with_name("ansible-vault")), "encrypt", "--vault-password-file",
+                    str(vault_pass), str(passwords)], check=True, capture_output=True)
+    settings = dict(site.settings, mailbox_roster_file=str(roster), mailbox_initial_passwords_file=str(passwords))
+    vault = ["--vault-password-file", str(vault_pass)]
+    first = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings, extra_args=vault)
+    assert first.rc == 0, first.text
+    assert first.result("Ensure the users")["summary"]["created"] == 30
+    assert sorted(first.result("Ensure the departments, parents first")["created"]) == sorted(d["name"] for d in DEPARTMENTS)
+    for user in site.users[:3]:
+        assert clean_lab.dovecot.imap_login(user["email"], site.passwords[user["email"]])
+    again = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings, extra_args=vault)
+    assert again.rc == 0 and again.stats["changed"] == 0
+    for secret in site.passwords.values():
+        assert secret not in first.text and secret not in json.dumps(first.output)

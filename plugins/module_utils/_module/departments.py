@@ -13,6 +13,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import read_roster_file
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 
@@ -48,7 +49,14 @@ def run_departments(module, items):
     module.exit_json(**result)
 
 
-def department_items(params):
+def department_items(module):
+    """The department dicts: the ``departments`` list, a roster file's, or the one named by ``name``."""
+    params = module.params
+    if params.get('departments_file'):
+        try:
+            return read_roster_file(params['departments_file']).get('departments') or []
+        except ValueError as exc:
+            module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'))
     if params.get('departments') is not None:
         return params['departments']
     item = dict((key, params[key]) for key in ('name', 'parent', 'description') if params.get(key) is not None)

@@ -21,6 +21,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan impor
     ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
+    parse_passwords_text, read_roster_file,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 COMMON_USER_OPTIONS = dict(
@@ -38,10 +41,11 @@ def _finish(module, result, passwords, failed=False):
     construction (tested), so they leave the mask set here; bind_pw and other secrets stay in it.
     The invocation is summarised too, rather than echoing thousands of users back."""
     module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
-    args = dict((k, v) for k, v in module.params.items() if k not in ('users', 'passwords', 'password'))
+    args = dict((k, v) for k, v in module.params.items() if k not in ('users', 'passwords', 'passwords_text',
+                                                                          'password'))
     if isinstance(module.params.get('users'), list):
         args['users'] = '(%d users)' % len(module.params['users'])
-    for key in ('passwords', 'password'):
+    for key in ('passwords', 'passwords_text', 'password'):
         if module.params.get(key):
             args[key] = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     result['invocation'] = dict(module_args=args)
@@ -50,12 +54,28 @@ def _finish(module, result, passwords, failed=False):
     module.exit_json(**result)
 
 
-def run_users(module, items, passwords, single=False):
+def users_input(module):
+    """``(items, passwords, domain)`` of the users module, from its options or their files."""
+    params = module.params
+    items, domain = params['users'], params['domain']
+    try:
+        if params['users_file']:
+            roster = read_roster_file(params['users_file'])
+            items, domain = roster.get('users') or [], domain or roster.get('domain')
+        passwords = params['passwords'] or {}
+        if params['passwords_text']:
+            passwords = parse_passwords_text(params['passwords_text'])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    return items, passwords, domain
+
+
+def run_users(module, items, passwords, single=False, domain=None):
     """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
     params = module.params
     passwords = passwords or {}
-    desired, problems = validate_users(items, domain=params['domain'], protected=params.get('protected') or (),
-                                       passwords=passwords)
+    desired, problems = validate_users(items, domain=domain or params['domain'],
+                                       protected=params.get('protected') or (), passwords=passwords)
     if problems:
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
