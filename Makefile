@@ -22,12 +22,18 @@ help:
 	@echo "make lab-stop / lab-remove - stop the lab started by make demo / delete it"
 	@echo "make bench  - measure 1k/10k/100k-user applies against their baselines (BENCH_ARGS='--sizes 10000')"
 
+# The tests and the lab start their own slapd and Dovecot on 127.0.0.1: installing the packages
+# must not start the system services (on a systemd machine they would listen on every address).
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
 	  export DEBIAN_FRONTEND=noninteractive; \
+	  guard=; if [ ! -e /usr/sbin/policy-rc.d ]; then guard=1; \
+	    printf '#!/bin/sh\n# mailops.mailbox: keep slapd and Dovecot from starting as system services\nexit 101\n' | \
+	      $(SUDO) tee /usr/sbin/policy-rc.d >/dev/null && $(SUDO) chmod 0755 /usr/sbin/policy-rc.d; fi; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  status=$$?; if [ -n "$$guard" ]; then $(SUDO) rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
 	fi
 
 $(VENV)/.installed: requirements.txt requirements-test.txt | system-deps

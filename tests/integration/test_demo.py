@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.harness.servers import free_ports
+from tests.harness.servers import free_ports, port_is_free
 from tests.integration.playbook import COLLECTIONS, REPO
 
 
@@ -41,5 +41,4 @@ def test_demo_runs_end_to_end_and_the_lab_stops_clean(tmp_path):
                        capture_output=True, text=True, env=env, timeout=120)
     assert removed.returncode == 0 and not lab_dir.exists(), removed.stdout + removed.stderr
     shutil.rmtree(lab_parent)
-    for port in ports:
-        assert subprocess.run(["ss", "-Htln", "sport = :%s" % port], capture_output=True, text=True).stdout == ""
+    assert all(port_is_free(int(port)) for port in ports)
