@@ -16,11 +16,31 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._connection_option
 )
 
 
+class _Module(AnsibleModule):
+    """An AnsibleModule whose own early failure does not echo the ``users`` list.
+
+    An option Ansible refuses (a wrong choice or type) fails the task inside the constructor, before
+    any code of ours runs, and the result echoes the raw options. A password put inline in a users
+    item (which run_users refuses) is no option Ansible knows to mask, so the list is summarised.
+    """
+
+    _validated = False
+
+    def __init__(self, *args, **kwargs):
+        super(_Module, self).__init__(*args, **kwargs)
+        self._validated = True
+
+    def fail_json(self, msg, **kwargs):
+        if not self._validated and 'invocation' not in kwargs and isinstance(self.params.get('users'), list):
+            kwargs['invocation'] = dict(module_args=dict(self.params, users='(%d users)' % len(self.params['users'])))
+        super(_Module, self).fail_json(msg, **kwargs)
+
+
 def new_module(argument_spec, **kwargs):
     spec = backend_argument_spec()
     spec.update(argument_spec)
     required_if = BACKEND_REQUIRED_IF + kwargs.pop('required_if', [])
-    return AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=required_if, **kwargs)
+    return _Module(argument_spec=spec, supports_check_mode=True, required_if=required_if, **kwargs)
 
 
 def fail_problems(module, exc, **result):

@@ -129,20 +129,34 @@ class LdapProvider(Provider):
             self._ensure_container(self.users_dn)
         hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
         requests = (self._request(change, next(hashes) if change.password is not None else None) for change in changes)
+
+        def settle(token, exc):
+            change, dn, payload = token
+            return self._settle(change, dn, payload, exc)
+
         try:
-            for (change, dn, payload), error in self.connection.pipeline(requests, stop_on_error=stop_on_error):
-                yield change, self._settle(change, dn, payload, error)
+            # The pipeline settles a refusal before it decides to stop: an add that found its entry
+            # and made it right is done, and must not stop the run (on_error: stop) as a refusal.
+            pipeline = self.connection.pipeline(requests, stop_on_error=stop_on_error, settle=settle)
+            for (change, _dn, _payload), error in pipeline:
+                yield change, error
         finally:
             hashes.close()
 
     def _settle(self, change, dn, payload, error):
         """Writes are safe to repeat, so two runs at once (or a re-run after a crash) converge: an
         add that finds the entry already there makes it what this run wants, and a delete that
-        finds nothing is done. Returns the error message that remains, or None."""
+        finds nothing is done. Returns the error message that remains, or None.
+
+        Only this user's own entry (one that already holds its address) is completed so: an entry
+        that another tool made where this user would go is never taken over, password included."""
         if error is None:
             return None
         try:
             if isinstance(error, ldap.ALREADY_EXISTS) and change.action == 'create':
+                email = change.after['email']
+                if not any(self.connection.search(dn, equality_filter('mail', [email]), ['1.1'], scope=ldap.SCOPE_BASE)):
+                    return '%s (%s is not an entry of %s: it is left alone)' % (error_message(error), dn, email)
                 self.connection.modify(dn, [(ldap.MOD_REPLACE, name, values) for name, values in sorted(payload.items())
                                             if name != 'objectClass'])
                 return None
@@ -193,7 +207,10 @@ class LdapProvider(Provider):
         if dn in self._containers_seen:
             return
         if not self.connection.exists(dn):
-            self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
+            try:
+                self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
+            except ldap.LDAPError as exc:
+                raise ProviderError('cannot create the container "%s": %s' % (dn, error_message(exc)))
         self._containers_seen.add(dn)
 
     def department_dn(self, path):

@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import collections
 import os
+import re
+import threading
 import traceback
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
@@ -44,6 +46,35 @@ class LdapConnection:
         self.conn = None
 
     def open(self):
+        """Connect, StartTLS and bind, all within ``timeout`` seconds.
+
+        libldap's own timeouts cover the TCP connect (OPT_NETWORK_TIMEOUT) and every answer we wait
+        for (OPT_TIMEOUT, ``conn.timeout``), but not every TLS handshake: with GnuTLS (Debian's
+        libldap 2.5) an ``ldaps://`` peer that accepts and never answers makes the handshake spin
+        forever. So the whole opening runs in a worker thread that we wait for at most ``timeout``;
+        a worker still stuck then is abandoned (a daemon thread: it ends with the module's process).
+        """
+        outcome = {}
+
+        def work():
+            try:
+                outcome['conn'] = self._open()
+            except BaseException as exc:  # handed to the caller's thread below
+                outcome['error'] = exc
+
+        worker = threading.Thread(target=work, name='ldap-open', daemon=True)
+        worker.start()
+        # A little grace, so that libldap's own, more precise timeout errors win when they fire.
+        worker.join(self.options['timeout'] + 0.5)
+        if worker.is_alive():
+            raise ProviderError('%s did not complete the connection (TCP, TLS handshake and bind) within timeout=%ss'
+                                % (self.options['server_uri'], self.options['timeout']))
+        if 'error' in outcome:
+            raise outcome['error']
+        self.conn = outcome['conn']
+        return self
+
+    def _open(self):
         opts = self.options
         uri = opts['server_uri']
         try:
@@ -77,8 +108,7 @@ class LdapConnection:
             raise ProviderError('cannot connect to %s: %s%s' % (uri, error_message(exc), hint))
         except ldap.LDAPError as exc:
             raise ProviderError('cannot bind to %s: %s' % (uri, error_message(exc)))
-        self.conn = conn
-        return self
+        return conn
 
     def _configure_tls(self, conn):
         opts = self.options
@@ -107,8 +137,9 @@ class LdapConnection:
         control = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie='')
         while True:
             try:
-                msgid = self.conn.search_ext(base, scope, filterstr, attrs, serverctrls=[control])
-                _rtype, data, _msgid, controls = self.conn.result3(msgid)
+                msgid = self._call(lambda: self.conn.search_ext(base, scope, filterstr, attrs, serverctrls=[control]))
+                # result3 waits at most conn.timeout (the ``timeout`` option) for each page.
+                _rtype, data, _msgid, controls = self._call(lambda: self.conn.result3(msgid))
             except ldap.NO_SUCH_OBJECT:
                 return
             except ldap.LDAPError as exc:
@@ -124,17 +155,18 @@ class LdapConnection:
 
     def exists(self, dn):
         try:
-            self.conn.search_s(dn, ldap.SCOPE_BASE, '(objectClass=*)', ['1.1'])
+            self._call(lambda: self.conn.search_s(dn, ldap.SCOPE_BASE, '(objectClass=*)', ['1.1']))
             return True
         except ldap.NO_SUCH_OBJECT:
             return False
 
     def subschema_knows(self, attribute):
         """Whether the server's schema defines ``attribute`` (for example ppolicy's lock time)."""
-        try:
-            root = self.conn.search_s('', ldap.SCOPE_BASE, '(objectClass=*)', ['subschemaSubentry'])
+        try:  # a lost connection or a timeout is a ProviderError from _call, not "no such attribute"
+            root = self._call(lambda: self.conn.search_s('', ldap.SCOPE_BASE, '(objectClass=*)', ['subschemaSubentry']))
             subschema = root[0][1].get('subschemaSubentry', [b'cn=Subschema'])[0].decode('utf-8')
-            schema = self.conn.search_s(subschema, ldap.SCOPE_BASE, '(objectClass=subschema)', ['attributeTypes'])
+            schema = self._call(lambda: self.conn.search_s(subschema, ldap.SCOPE_BASE, '(objectClass=subschema)',
+                                                           ['attributeTypes']))
         except ldap.LDAPError:
             return False
         needle = ("NAME '%s'" % attribute).lower().encode('utf-8')
@@ -157,11 +189,15 @@ class LdapConnection:
                                              for op, attr, vals in payload])
         return self.conn.delete_ext(dn)
 
-    def pipeline(self, requests, stop_on_error=False):
+    def pipeline(self, requests, stop_on_error=False, settle=None):
         """Send ``(token, kind, dn, payload)`` writes with up to WINDOW in flight and yield
-        ``(token, ldap_exception_or_None)`` as each completes. With ``stop_on_error`` nothing more is
-        sent after a refusal, but every write already sent is still waited for and reported.
-        A lost connection raises ProviderError."""
+        ``(token, error_or_None)`` as each completes. ``settle(token, ldap_exception)`` may finish a
+        refused write (an add that finds its entry already there) and returns what remains of the
+        error, or None; without it the error is the exception. With ``stop_on_error`` nothing more is
+        sent after an error that remains, but every write already sent is still waited for and reported.
+        A lost connection or a timeout raises ProviderError, which says how many writes were sent
+        but never confirmed (each of those was applied whole or not at all: LDAP writes are atomic
+        per entry, and a re-run plans from what the directory then holds)."""
         in_flight = collections.deque()
         stopped = False
         requests = iter(requests)
@@ -172,17 +208,22 @@ class LdapConnection:
                     stopped = True
                     break
                 token, kind, dn, payload = request
-                in_flight.append((token, self._call(lambda: self._submit(kind, dn, payload))))
+                try:
+                    in_flight.append((token, self._call(lambda: self._submit(kind, dn, payload))))
+                except ProviderError as exc:
+                    raise _unconfirmed(exc, len(in_flight))
             if not in_flight:
                 return
             token, msgid = in_flight.popleft()
             try:
                 self._call(lambda: self.conn.result3(msgid, all=1, timeout=self.options['timeout']))
-            except ProviderError:
-                raise
+            except ProviderError as exc:
+                raise _unconfirmed(exc, len(in_flight) + 1)
             except ldap.LDAPError as exc:
-                stopped = stopped or stop_on_error
-                yield token, exc
+                error = settle(token, exc) if settle else exc
+                # Only a refusal that remains stops the run: a settled write is done.
+                stopped = stopped or (stop_on_error and error is not None)
+                yield token, error
                 continue
             yield token, None
 
@@ -196,13 +237,27 @@ class LdapConnection:
                                                                             self.options['timeout']))
 
 
+def _unconfirmed(exc, count):
+    """The ProviderError of a lost connection, saying how many writes were sent but not answered."""
+    if not count:
+        return exc
+    return ProviderError('%s (%d write%s sent before that %s not confirmed: each was applied in full or not at all)'
+                         % (exc, count, '' if count == 1 else 's', 'was' if count == 1 else 'were'))
+
+
 def _b(value):
     return value.encode('utf-8') if not isinstance(value, bytes) else value
 
 
 def child_dn(attribute, value, parent_dn):
     """``attribute=value,parent_dn`` with the value escaped by python-ldap, never by formatting."""
-    return ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]] + ldap.dn.str2dn(parent_dn))
+    dn = ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]] + ldap.dn.str2dn(parent_dn))
+    if rdn_value(dn) != value:
+        # libldap leaves a leading or trailing tab, CR or LF bare, and reads it back as blank space that
+        # it drops: "a\n" would name "a". Every control character is written as a hex pair then (RFC 4514).
+        escaped = re.sub(u'[\x01-\x1f\x7f]', lambda m: '\\%02x' % ord(m.group()), ldap.dn.escape_dn_chars(value))
+        dn = '%s=%s,%s' % (attribute, escaped, ldap.dn.dn2str(ldap.dn.str2dn(parent_dn)))
+    return dn
 
 
 def rdn_value(dn):

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model impo
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import CREATE, PlanOptions, plan
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 
-EXAMPLES = 300
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", 300))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Any Unicode text (hypothesis leaves out lone surrogates, which no YAML, JSON or UTF-8 input can carry).
@@ -38,7 +39,8 @@ def counted(test):
 
 
 def test_any_value_in_any_key_gives_problems_never_an_exception(record_property):
-    item = st.fixed_dictionaries({}, optional=dict((key, ANYTHING) for key in ROSTER_KEYS + ('password', u'колонка')))
+    keys = ROSTER_KEYS + ('password', u'колонка')
+    item = st.fixed_dictionaries({}, optional=dict((key, ANYTHING) for key in keys))
     items = st.one_of(st.lists(st.one_of(item, ANYTHING), max_size=4), ANYTHING)
 
     @SETTINGS
@@ -97,8 +99,8 @@ def test_any_unicode_text_round_trips_exactly_or_is_a_problem_with_row_and_colum
         current = [CurrentUser(c.email, dict((k, v) for k, v in c.after.items() if k != 'email'), ref={})
                    for c in the_plan.changes]
         again = plan(desired, current, PlanOptions(update_password='on_create'))
-        assert not again.changed and [c.after for c in again.changes] == [roster_entry(c.after)
-                                                                           for c in the_plan.changes]
+        assert not again.changed
+        assert [c.after for c in again.changes] == [roster_entry(c.after) for c in the_plan.changes]
         seen['round trips'] += 1
 
     seen = counted(check)
