@@ -71,9 +71,9 @@ import io
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import FORMULA_STARTS
+
 COLUMNS = ('email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases', 'state')
-# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 BOM = u'\ufeff'
 
 

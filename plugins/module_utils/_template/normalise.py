@@ -43,9 +43,17 @@ STATE_WORDS = {
 PATH_SEPARATOR = '/'
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"); exports put a quote
+# before such a cell, and reading one back drops that quote again.
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
+
 def clean(text):
-    """NFKC (full-width letters and digits, U+3000), no invisible characters, single spaces, trimmed."""
+    """NFKC (full-width letters and digits, U+3000), no invisible characters, single spaces, trimmed,
+    and without the quote that a safe export puts before a formula-like cell ('+86...)."""
     text = unicodedata.normalize('NFKC', text)
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
     text = _INVISIBLE_RE.sub('', text)
     return _WHITESPACE_RE.sub(' ', text).strip()
 

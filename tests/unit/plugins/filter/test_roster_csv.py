@@ -10,7 +10,7 @@ import re
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.mailbox.plugins.filter.roster_csv import COLUMNS, FilterModule, roster_csv
+from ansible_collections.mailops.mailbox.plugins.filter.roster_csv import COLUMNS, FilterModule, neutralise, roster_csv
 
 ZHANG = dict(email='zhang.san@example.org', name=u'张三', department=u'销售部', title=u'销售经理',
              employee_id='E1001', mobile='+8613800000000', aliases=['zs@example.org', 'san@example.org'],
@@ -76,3 +76,9 @@ def test_bad_input_is_a_filter_error(bad, message):
 
 def test_registered_under_its_name():
     assert FilterModule().filters()['roster_csv'] is roster_csv
+
+
+def test_an_exported_csv_reads_back_as_the_same_values():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import clean
+    for value in ('+8613800000000', '=SUM(A1)', '-5', '@home', "O'Brien", "'t Hooft"):
+        assert clean(neutralise(value)) == value
