@@ -12,7 +12,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import functools
+import itertools
 import multiprocessing
 import os
 import traceback
@@ -34,6 +36,8 @@ VERIFIABLE = ('ldap_sha512_crypt', 'ldap_sha256_crypt', 'ldap_md5_crypt', 'ldap_
 
 # Below this many hashes a process pool costs more than it saves.
 POOL_THRESHOLD = 32
+# Passwords a worker hashes per job (a few hundred milliseconds of work).
+BATCH = 64
 
 
 def _cpu_count():
@@ -53,6 +57,18 @@ def _hash_plain(job):
     return '{CRYPT}' + _handler(scheme, rounds).hash(password)
 
 
+def _hash_batch(scheme, rounds, passwords):
+    return ['{CRYPT}' + _handler(scheme, rounds).hash(p) for p in passwords]
+
+
+def _batches(iterable, size):
+    while True:
+        batch = list(itertools.islice(iterable, size))
+        if not batch:
+            return
+        yield batch
+
+
 class PasswordHasher:
     def __init__(self, scheme='sha512_crypt', rounds=DEFAULT_ROUNDS):
         if scheme not in SCHEMES:
@@ -68,18 +84,29 @@ class PasswordHasher:
     def hash_stream(self, passwords):
         """Hashes of an iterable of Secrets, in order, lazily: a crypt hash holds the GIL, so many of
         them are spread over every CPU core in forked worker processes while the caller goes on
-        writing what is already hashed."""
-        passwords = list(passwords)
+        writing what is already hashed. Only a few batches are in flight at a time, so memory stays
+        flat however many users there are."""
+        passwords = iter(passwords)
+        first = list(itertools.islice(passwords, POOL_THRESHOLD))
         workers = _cpu_count()
-        if len(passwords) < POOL_THRESHOLD or workers < 2:
-            for password in passwords:
+        if len(first) < POOL_THRESHOLD or workers < 2:
+            for password in itertools.chain(first, passwords):
                 yield self.hash(password)
             return
-        jobs = [(self.scheme, self.rounds, p.reveal()) for p in passwords]
+        batches = _batches(itertools.chain(first, passwords), BATCH)
+        pending = collections.deque()
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context('fork'))
         try:
-            for hashed in pool.map(_hash_plain, jobs, chunksize=16):
-                yield hashed
+            while True:
+                while len(pending) < 2 * workers:
+                    batch = next(batches, None)
+                    if batch is None:
+                        break
+                    pending.append(pool.submit(_hash_batch, self.scheme, self.rounds, [p.reveal() for p in batch]))
+                if not pending:
+                    return
+                for hashed in pending.popleft().result():
+                    yield hashed
         finally:
             # A run that stops early must not wait for hashes nobody will write.
             try:

@@ -48,3 +48,38 @@ def test_password_parse_errors_never_quote_the_text():
     with pytest.raises(ValueError) as info:
         parse_passwords_text('- TopSecret\n')
     assert 'TopSecret' not in str(info.value)
+
+
+PLAIN = u"""# Source: staff.xlsx
+mailbox_roster:
+  domain: example.org
+  departments:
+  - {name: 总部, parent: null}
+  users:
+  - &first
+    email: a@example.org
+    name: 张三
+    employee_id: '0042'
+    mobile: "+86 138"
+    aliases: [x@example.org]
+    state: present
+    title: ~
+    count: 12
+    flag: yes
+    ratio: 1.5
+    when: 2026-11-25
+  - *first
+"""
+
+
+def test_event_loader_gives_what_the_safe_loader_gives(tmp_path):
+    import io
+    import yaml
+    from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_plain_yaml
+    assert load_plain_yaml(io.BytesIO(PLAIN.encode('utf-8'))) == yaml.safe_load(PLAIN)
+
+
+def test_merge_keys_fall_back_to_the_full_loader(tmp_path):
+    path = tmp_path / 'roster.yml'
+    path.write_text('base: &b {state: present}\nmailbox_roster:\n  users:\n  - <<: *b\n    email: a@example.org\n')
+    assert read_roster_file(str(path))['users'] == [{'state': 'present', 'email': 'a@example.org'}]
