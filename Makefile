@@ -15,10 +15,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES = $(shell awk '/platform:dpkg/ {print $$1}' bindep.txt | sort -u)
 
 .PHONY: help deps system-deps venv collection test lint unit integration bench demo lab-dir lab-start lab-stop lab-remove clean
+.PHONY: lint-ansible lint-sanity lint-units lint-docs lint-changelog lint-galaxy lint-ee dist ee docs changelog
 
 help:
 	@echo "make demo   - the whole job on a local lab (slapd + Dovecot on 127.0.0.1), step by step"
 	@echo "make test   - install everything and run the whole test suite against real slapd and Dovecot"
+	@echo "make lint   - the community and Galaxy checks: ansible-lint, ansible-test sanity and units, docs, changelog, galaxy-importer, ansible-builder"
+	@echo "make docs   - the HTML docs site (modules, filter, roles, user guide) in $(BUILD)/docs/html"
+	@echo "make changelog - CHANGELOG.md and changelogs/changelog.yaml from changelogs/fragments"
+	@echo "make ee     - the execution environment's build context in $(BUILD)/ee/context (ansible-builder)"
 	@echo "make lab-stop / lab-remove - stop the lab started by make demo / delete it"
 	@echo "make bench  - measure 1k/10k/100k-user applies against their baselines (BENCH_ARGS='--sizes 10000')"
 
@@ -56,8 +61,62 @@ unit: deps
 integration: deps
 	$(VENV)/bin/python -m pytest -q tests/integration
 
-lint: deps
-	$(VENV)/bin/ansible-lint --offline --nocolor roles playbooks
+# make lint: what the Ansible community collections and Galaxy check, each step on its own target.
+VERSION := $(shell awk '/^version:/ {print $$2}' galaxy.yml)
+DIST := $(BUILD)/dist
+ARTIFACT := $(DIST)/mailops-mailbox-$(VERSION).tar.gz
+
+lint: lint-ansible lint-sanity lint-units lint-docs lint-changelog lint-galaxy lint-ee
+
+# Every YAML file of the collection (roles, playbooks, examples, inventories, galaxy.yml, meta/,
+# execution-environment.yml) with the production profile; .ansible-lint says what is what.
+lint-ansible: deps
+	$(VENV)/bin/ansible-lint --offline --nocolor
+
+# ansible-test on a copy of the collection at ansible_collections/mailops/mailbox (.ci/ansible-test).
+lint-sanity: deps
+	.ci/ansible-test sanity
+
+lint-units: deps
+	.ci/ansible-test units
+
+lint-docs: deps
+	cd $(COLLECTIONS)/ansible_collections/mailops/mailbox && \
+	  $(abspath $(VENV))/bin/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs --validate-collection-refs all .
+
+# The fragments, changelog.yaml, and CHANGELOG.md as `make changelog` renders it.
+lint-changelog: deps
+	$(VENV)/bin/antsibull-changelog lint
+	$(VENV)/bin/antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
+	@out=$$(mktemp) && trap 'rm -f $$out' EXIT && \
+	  $(VENV)/bin/antsibull-changelog generate --output $$out --output-format md && \
+	  diff -u CHANGELOG.md $$out || { echo "CHANGELOG.md is not what changelogs/changelog.yaml renders: run make changelog"; exit 1; }
+
+# Galaxy's import checks on the artifact, with the config in .ci/galaxy-importer.cfg.
+lint-galaxy: dist
+	.ci/galaxy-importer $(ARTIFACT)
+
+lint-ee: ee
+
+dist: deps
+	rm -rf $(DIST)
+	$(VENV)/bin/ansible-galaxy collection build --output-path $(DIST)
+
+# The execution environment's build context (execution-environment.yml); building the image from
+# it needs podman or docker: ansible-builder build -f execution-environment.yml -t mailops-mailbox-ee
+ee: dist
+	rm -rf $(BUILD)/ee && mkdir -p $(BUILD)/ee
+	cp $(ARTIFACT) $(BUILD)/ee/mailops-mailbox.tar.gz
+	$(VENV)/bin/ansible-builder create -f execution-environment.yml -c $(BUILD)/ee/context --output-filename Containerfile
+	test -s $(BUILD)/ee/context/Containerfile && test -s $(BUILD)/ee/context/_build/requirements.yml
+
+# The docs site: antsibull-docs + Sphinx, into $(BUILD)/docs/html (not part of make test: slow).
+docs: deps
+	.ci/docs $(BUILD)/docs/html
+
+# Until 0.1.0 is released, its entry is refreshed from the fragments (keep_fragments: true).
+changelog: deps
+	$(VENV)/bin/antsibull-changelog release --version $(VERSION) --update-existing --refresh --reload-plugins
 
 test: deps lint
 	$(VENV)/bin/python -m pytest -q tests/unit tests/integration

@@ -61,7 +61,7 @@ class Demo:
         """Run one of the collection's playbooks; returns (changed, output). Fails loudly."""
         argv = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(self.inventory),
                 str(REPO / "playbooks" / name), "--vault-password-file", str(VAULT_PASSWORD)] + self.lab_args + list(args)
-        proc = subprocess.run(argv, capture_output=True, text=True, env=self.env, cwd=str(REPO))
+        proc = subprocess.run(argv, capture_output=True, text=True, env=self.env, cwd=str(REPO), check=False)
         output = proc.stdout + proc.stderr
         recap = RECAP.search(output)
         if proc.returncode != 0 or not recap:
@@ -148,11 +148,11 @@ def pad(text, width):
 
 def department_table(report):
     rows = sorted(report["by_department"].items())
-    width = max([len("department")] + [display_width(name) for name, _ in rows])
+    width = max([len("department")] + [display_width(name) for name, dummy in rows])
     lines = ["   %s  created  updated  disabled  deleted" % pad("department", width)]
     for name, counts in rows:
-        lines.append("   %s  %7d  %7d  %8d  %7d" % (pad(name, width), counts["created"], counts["updated"],
-                                                     counts["disabled"], counts["deleted"]))
+        lines.append("   %s  %7d  %7d  %8d  %7d" % (
+            pad(name, width), counts["created"], counts["updated"], counts["disabled"], counts["deleted"]))
     return "\n".join(lines)
 
 
@@ -170,7 +170,7 @@ def change_one_person(template):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--workdir", default=str(REPO / ".build" / "demo"))
     parser.add_argument("--lab-dir", help="the lab's state directory (default .build/lab)")
     parser.add_argument("--ports", type=int, nargs=4, metavar=("LDAP", "LDAPS", "IMAP", "LMTP"))
@@ -184,8 +184,8 @@ def main():
     say("1. Start the lab: slapd + Dovecot on 127.0.0.1 (playbooks/lab.yml)")
     demo.start_lab()
     lab = demo.connection()["mailbox_lab"]
-    print("   LDAP %s (StartTLS), IMAP 127.0.0.1:%s, LMTP 127.0.0.1:%s" % (lab["ldap_uri"], lab["imap_port"],
-                                                                         lab["lmtp_port"]))
+    print("   LDAP %s (StartTLS), IMAP 127.0.0.1:%s, LMTP 127.0.0.1:%s" % (
+        lab["ldap_uri"], lab["imap_port"], lab["lmtp_port"]))
 
     say("2. HR template -> roster + vault file of initial passwords (playbooks/generate_roster.yml)")
     demo.generate()

@@ -2,17 +2,20 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Write the example import template three ways from one list of rows, so they provably hold the
-same data: staff.csv (UTF-8), staff-gbk.csv (GBK, as Excel saves CSV on a Chinese Windows) and
-staff.xlsx (mobiles as numbers, as Excel stores them when typed into a General cell).
+"""Write the example import template from one list of rows, so every form provably holds the same
+data: staff.csv (UTF-8) and staff.xlsx (mobiles as numbers, as Excel stores them when typed into a
+General cell), and on request the same CSV in GBK with CRLF line ends, as Excel saves a CSV on a
+Chinese Windows (not committed: the collection's files are all UTF-8 text with LF line ends).
 
-    python examples/make_examples.py        # needs openpyxl
+    python examples/make_examples.py                        # needs openpyxl
+    python examples/make_examples.py --gbk /tmp/staff-gbk.csv
 
 The XLSX is made byte-reproducible (fixed timestamps), so re-running this changes nothing.
 """
 
 from __future__ import absolute_import, division, print_function
 
+import argparse
 import csv
 import io
 import os
@@ -67,17 +70,17 @@ FIXED_DATE = (2024, 1, 1, 0, 0, 0)
 FIXED_W3CDTF = '2024-01-01T00:00:00Z'
 
 
-def csv_text():
+def csv_text(lineterminator='\n'):
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator='\r\n')  # what Excel writes
+    writer = csv.writer(out, lineterminator=lineterminator)
     writer.writerow(HEADER)
     writer.writerows(ROWS)
     return out.getvalue()
 
 
-def write_csv(name, encoding):
-    with open(os.path.join(HERE, name), 'wb') as handle:
-        handle.write(csv_text().encode(encoding))
+def write_csv(path, encoding, lineterminator='\n'):
+    with open(path, 'wb') as handle:
+        handle.write(csv_text(lineterminator).encode(encoding))
 
 
 def write_xlsx(name):
@@ -112,9 +115,13 @@ def _reproducible_zip(data, path):
 
 
 def main():
-    write_csv('staff.csv', 'utf-8')
-    write_csv('staff-gbk.csv', 'gbk')
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('--gbk', metavar='PATH', help='also write the CSV in GBK with CRLF line ends, as Excel does')
+    args = parser.parse_args()
+    write_csv(os.path.join(HERE, 'staff.csv'), 'utf-8')
     write_xlsx('staff.xlsx')
+    if args.gbk:
+        write_csv(args.gbk, 'gbk', lineterminator='\r\n')  # what Excel writes
 
 
 if __name__ == '__main__':

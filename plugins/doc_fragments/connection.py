@@ -65,7 +65,7 @@ options:
       validate_certs:
         description:
           - Verify the server's TLS certificate and host name (V(ldaps://) or O(ldap.start_tls)).
-          - Only set to V(false) for a lab: the bind password crosses the connection.
+          - Only set to V(false) for a lab, as the bind password crosses the connection.
         type: bool
         default: true
       allow_plaintext:

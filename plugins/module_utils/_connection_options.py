@@ -31,8 +31,9 @@ LDAP_OPTIONS = dict(
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=30),
     profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
-    password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES)),
-    password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS),
+    # How passwords are hashed, not secrets: no_log=False says so to Ansible's name-based guess.
+    password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES), no_log=False),
+    password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
 )
 
 BACKENDS = ('ldap',)

@@ -17,7 +17,7 @@ description:
     change).
   - Never returns passwords or password hashes.
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
   - mailops.mailbox.action_group

@@ -22,7 +22,7 @@ description:
   - Take a snapshot of the current state first, as the C(mailops.mailbox.restore) role does, so a restore can itself be
     undone.
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
   - mailops.mailbox.action_group

@@ -37,7 +37,7 @@ description:
     with the template's SHA-256 and row count), so a regenerated roster's Git diff shows only real changes; a re-run
     on the same template rewrites neither file and reports C(changed=false).
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 attributes:
   action:
     description: Runs on the controller only, whatever the host of the task is.

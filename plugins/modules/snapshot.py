@@ -21,7 +21,7 @@ description:
   - The file holds password hashes. Keep it in a directory only the operator can read, as the
     C(mailops.mailbox.backup) role does (C(0700)), and encrypt it where it leaves the machine.
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
   - mailops.mailbox.action_group

@@ -17,7 +17,7 @@ description:
   - For more than a handful of users use M(mailops.mailbox.users), which reads the directory once instead of once
     per user.
 author:
-  - mailops.mailbox contributors
+  - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
   - mailops.mailbox.users

@@ -51,7 +51,7 @@ options:
   passwords_text:
     description:
       - The text of the initial passwords vars file, typically
-        C("{{ lookup('ansible.builtin.unvault', 'passwords.yml') }}"): the vault file decrypted by the controller
+        C("{{ lookup('ansible.builtin.unvault', 'passwords.yml') }}"), the vault file decrypted by the controller
         and handed over as one string, which the module parses. Faster than O(passwords) for thousands of users.
       - Never logged or returned; parse errors name the line, never its text.
       - Mutually exclusive with O(passwords).

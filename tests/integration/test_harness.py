@@ -98,14 +98,14 @@ def test_users_read_only_themselves_and_lookup_account_cannot_read_passwords(cle
     carol_dn = slapd.add_user("carol", "carol@example.org", PASSWORD)
 
     alice = slapd.connect(alice_dn, PASSWORD)
-    [(_, own_entry)] = alice.search_s(alice_dn, ldap.SCOPE_BASE)
+    [(dummy, own_entry)] = alice.search_s(alice_dn, ldap.SCOPE_BASE)
     assert own_entry["mail"] == [ALICE.encode()]
     with pytest.raises(ldap.NO_SUCH_OBJECT):  # others are not even disclosed
         alice.search_s(carol_dn, ldap.SCOPE_BASE)
 
     lookup = slapd.connect(slapd.lookup_dn, slapd.lookup_pw)
     found = lookup.search_s(slapd.users_dn, ldap.SCOPE_SUBTREE, f"(mail={ALICE})")
-    assert [dn for dn, _ in found] == [alice_dn]
+    assert [dn for dn, dummy in found] == [alice_dn]
     assert "mail" in found[0][1] and "userPassword" not in found[0][1]
 
     anonymous = ldap.initialize(slapd.uri)

@@ -143,7 +143,7 @@ def test_lab_starts_is_idempotent_serves_imap_stops_and_goes(lab_dirs):
         conn = starttls_connection(mailbox_ldap)
         assert conn.whoami_s() == f"dn:{mailbox_ldap['bind_dn']}"
         found = conn.search_s(mailbox_ldap["base_dn"], ldap.SCOPE_ONELEVEL, "(objectClass=*)", ["1.1"])
-        assert {dn for dn, _ in found} >= {mailbox_ldap["users_dn"], mailbox_ldap["departments_dn"]}
+        assert {dn for dn, dummy in found} >= {mailbox_ldap["users_dn"], mailbox_ldap["departments_dn"]}
 
         # Dovecot greets on the IMAP port, and a user written with python-ldap logs in.
         conn.add_s(f"uid=dana,{mailbox_ldap['users_dn']}", ldap.modlist.addModlist({

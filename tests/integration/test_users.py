@@ -257,8 +257,8 @@ def test_directory_info_feeds_back_as_zero_changes(applied, clean_lab, tmp_path)
 
 
 def test_department_create_keep_remove(clean_lab, tmp_path):
-    tree = [{"name": u"总部"}, {"name": u"华东", "parent": u"销售部"}, {"name": u"销售部", "parent": u"总部",
-                                                                     "description": "Sales"}]
+    tree = [{"name": u"总部"}, {"name": u"华东", "parent": u"销售部"},
+            {"name": u"销售部", "parent": u"总部", "description": "Sales"}]
 
     def run_departments(departments, **kwargs):
         return run_playbook(tmp_path, [{"name": "deps", "mailops.mailbox.department": {"departments": departments}}],

@@ -139,9 +139,10 @@ def plan_departments(desired, current):
         children = [d.name for d in current if d.parent == dep.name and d.name not in leaving]
         if children or dep.members:
             index = wanted[dep.name].index
+            parts = ['%d departments' % len(children)] * bool(children)
+            parts += ['%d members' % dep.members] * bool(dep.members)
             problems.append(Problem(index, 'state', 'department "%s" is not empty (%s): move or remove them first'
-                                    % (dep.name, ', '.join(['%d departments' % len(children)] * bool(children)
-                                                           + ['%d members' % dep.members] * bool(dep.members)))))
+                                    % (dep.name, ', '.join(parts))))
     if problems:
         raise ProblemsFound(problems, where='departments[{row}]')
     limit = len(parents)

@@ -24,8 +24,7 @@ NAME_DOTS = u'·•'
 
 def is_cjk(char):
     code = ord(char)
-    return (0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF
-            or 0xF900 <= code <= 0xFAFF)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0x20000 <= code <= 0x2FFFF or 0xF900 <= code <= 0xFAFF
 
 
 def is_chinese_name(name):

@@ -21,7 +21,7 @@ def run_departments(module, items):
     departments, problems = validate_departments(items)
     if problems:
         fail_problems(module, ProblemsFound(problems, where='departments[{row}]', what='departments list'),
-                       changed=False)
+                      changed=False)
     provider = make_provider(module)
     try:
         with provider:

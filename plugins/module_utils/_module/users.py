@@ -42,7 +42,7 @@ def _finish(module, result, passwords, failed=False):
     The invocation is summarised too, rather than echoing thousands of users back."""
     module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
     args = dict((k, v) for k, v in module.params.items() if k not in ('users', 'passwords', 'passwords_text',
-                                                                          'password'))
+                                                                      'password'))
     if isinstance(module.params.get('users'), list):
         args['users'] = '(%d users)' % len(module.params['users'])
     for key in ('passwords', 'passwords_text', 'password'):

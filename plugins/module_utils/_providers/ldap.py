@@ -128,7 +128,9 @@ class LdapProvider(Provider):
         if any(c.action == 'create' for c in changes):
             self._ensure_container(self.users_dn)
         hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
-        requests = (self._request(change, next(hashes) if change.password is not None else None) for change in changes)
+        # hash_stream yields exactly one hash per password it was given, so next() never runs out here.
+        requests = (self._request(change, next(hashes) if change.password is not None else None)  # pylint: disable=stop-iteration-return
+                    for change in changes)
 
         def settle(token, exc):
             change, dn, payload = token
@@ -237,7 +239,6 @@ class LdapProvider(Provider):
         except ldap.LDAPError as exc:
             raise ProviderError('%s department "%s" failed: %s' % (change.action, change.name, error_message(exc)))
 
-
     # Snapshots -------------------------------------------------------------------------------
 
     def count_managed_entries(self):
@@ -276,6 +277,7 @@ class LdapProvider(Provider):
                                     'there.' % (op.action, op.entry.dn, done, len(ops), error_message(exc)))
             done += 1
         return done
+
 
 def unlock(stored):
     return profile.unlock_password(stored) if stored else stored

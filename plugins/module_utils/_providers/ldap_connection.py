@@ -234,7 +234,7 @@ class LdapConnection:
             raise ProviderError('lost the connection to %s: %s' % (self.options['server_uri'], error_message(exc)))
         except ldap.TIMEOUT:
             raise ProviderError('%s did not answer within timeout=%ss' % (self.options['server_uri'],
-                                                                            self.options['timeout']))
+                                                                          self.options['timeout']))
 
 
 def _unconfirmed(exc, count):

@@ -57,10 +57,10 @@ def _text(value):
 
 def _subtrees(options):
     """The managed subtrees, each once (departments_dn may lie below users_dn or equal it)."""
-    bases = [options['users_dn']]
-    if not (same_dn(options['departments_dn'], options['users_dn'])
-            or is_below(options['departments_dn'], options['users_dn'])):
-        bases.append(options['departments_dn'])
+    users_dn, departments_dn = options['users_dn'], options['departments_dn']
+    bases = [users_dn]
+    if not (same_dn(departments_dn, users_dn) or is_below(departments_dn, users_dn)):
+        bases.append(departments_dn)
     return bases
 
 

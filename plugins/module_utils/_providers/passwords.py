@@ -105,8 +105,7 @@ class PasswordHasher:
                     pending.append(pool.submit(_hash_batch, self.scheme, self.rounds, [p.reveal() for p in batch]))
                 if not pending:
                     return
-                for hashed in pending.popleft().result():
-                    yield hashed
+                yield from pending.popleft().result()
         finally:
             # A run that stops early must not wait for hashes nobody will write.
             try:

@@ -73,7 +73,7 @@ def generate(policy, rng=_RANDOM):
     wanted = required_classes(policy)
     pool = ''.join(alphabets[name] for name in ('lower', 'upper', 'digit') + (('symbol',) if policy['symbol'] else ()))
     chars = [rng.choice(alphabets[name]) for name in wanted]
-    chars += [rng.choice(pool) for _ in range(policy['generated_length'] - len(chars))]
+    chars += [rng.choice(pool) for dummy in range(policy['generated_length'] - len(chars))]
     rng.shuffle(chars)
     return Secret(''.join(chars))
 

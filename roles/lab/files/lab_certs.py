@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A throwaway CA and a server certificate for 127.0.0.1 / localhost.
 
 The one implementation of the lab's TLS material, used two ways:

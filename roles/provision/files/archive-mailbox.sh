@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Archive one user's mailbox as a tar.gz of a Maildir (mode 0600), which `doveadm import -s
 # maildir:<extracted>/Maildir "" all` brings back. Usage: archive-mailbox.sh DOVECOT_CONF EMAIL DEST
 # doveadm writes as the user's mail uid, so it syncs into a private staging directory that uid

@@ -49,7 +49,7 @@ def test_empty_values_clear_a_field():
 
 
 def test_password_becomes_a_secret_never_shown():
-    users, _ = validate_users([{'email': 'a@example.org', 'name': 'A'}], passwords={'A@example.org': 'S3cret!'})
+    users, dummy = validate_users([{'email': 'a@example.org', 'name': 'A'}], passwords={'A@example.org': 'S3cret!'})
     assert isinstance(users[0].password, Secret)
     assert 'S3cret' not in repr(users[0].password) and 'S3cret' not in str(users[0].password)
     assert users[0].password.reveal() == 'S3cret!'
@@ -99,9 +99,9 @@ def test_every_problem_is_reported_with_index_email_and_field():
 
 
 def test_protected_users_cannot_be_disabled_or_removed_by_their_state():
-    found, _ = problems_of([{'email': 'boss@example.org', 'name': 'B', 'state': 'disabled'},
-                            {'email': 'root@example.org', 'state': 'absent'}],
-                           protected=['Boss@example.org', 'root@example.org'])
+    found, dummy = problems_of([{'email': 'boss@example.org', 'name': 'B', 'state': 'disabled'},
+                                {'email': 'root@example.org', 'state': 'absent'}],
+                               protected=['Boss@example.org', 'root@example.org'])
     assert found == [(0, 'state', 'boss@example.org'), (1, 'state', 'root@example.org')]
 
 

@@ -56,7 +56,7 @@ def test_problem_never_repeats_the_password():
                                     {'min_length': 24, 'generated_length': 30}])
 def test_generated_passwords_meet_their_policy(policy):
     policy = check_policy(policy)
-    for _ in range(200):
+    for dummy in range(200):
         password = generate(policy)
         assert isinstance(password, Secret)
         assert len(password.reveal()) == policy['generated_length']
