@@ -110,8 +110,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--playbook", action="store_true", help="also time a whole ansible-playbook run")
+    parser.add_argument("--json", help="also write the figures to this file, as {sizes: [...]}")
     parser.add_argument("--convert", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    report = dict(sizes=[])
     if args.convert:
         print(json.dumps(convert(args.convert)))
         return
@@ -130,8 +132,13 @@ def main():
             figures["xlsx_mb"] = round(os.path.getsize(path) / 1e6, 1)
             figures["xlsx_made_in_s"] = round(made, 1)
             print("%7d rows: %s" % (size, json.dumps(figures, ensure_ascii=False)))
+            report["sizes"].append(dict(figures, rows=size, seconds=figures["seconds"]["total"],
+                                        peak_rss_mb=max(figures["peak_rss_mb_after"].values())))
             if args.playbook:
                 print("%7d rows, ansible-playbook: %s" % (size, json.dumps(run_playbook(path, workdir))))
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(report, handle, indent=2)
 
 
 if __name__ == "__main__":
