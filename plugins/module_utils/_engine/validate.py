@@ -166,13 +166,14 @@ class _Validator:
 
 
 def validate_users(items, domain=None, protected=(), passwords=None):
-    """Return ``(desired_users, problems)``; users with problems are left out of the first.
+    """Return ``(desired_users, problems)`` for a list (or any iterable) of user dicts; users with
+    problems are left out of the first.
 
     ``passwords`` maps emails to initial passwords; they travel apart from ``items`` so that they
     can be a no_log option."""
     passwords = dict((str(k).lower(), v) for k, v in (passwords or {}).items())
     validator = _Validator(normalise_domain(domain), frozenset(e.lower() for e in protected), passwords)
-    if not isinstance(items, list):
+    if isinstance(items, (dict, str)) or not hasattr(items, '__iter__'):
         return [], [Problem(None, 'users', 'must be a list of users')]
     users = []
     for index, item in enumerate(items):

@@ -114,7 +114,10 @@ def read_roster_file(path):
 def parse_passwords_text(text):
     """``{email: password}`` from the text of a passwords vars file. Errors never quote the text."""
     try:
-        data = yaml.load(text, Loader=SafeLoader)
+        try:
+            data = load_plain_yaml(text)
+        except _NotPlain:
+            data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         raise ValueError('passwords_text is not valid YAML%s' % (' (line %d)' % (mark.line + 1) if mark else ''))

@@ -58,6 +58,14 @@ def _finish(module, result, passwords, invocation, failed=False):
     module.exit_json(**result)
 
 
+def _draining(items):
+    """The items in order, each removed from the list once taken: the validated users hold all that
+    is needed, so the raw dicts never all live beside them (70 MB of peak memory at 100k users)."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def users_input(module):
     """``(items, passwords, domain)`` of the users module, from its options or their files."""
     params = module.params
@@ -79,12 +87,9 @@ def run_users(module, items, passwords, single=False, domain=None):
     params = module.params
     passwords = passwords or {}
     invocation = _invocation(module)
-    desired, problems = validate_users(items, domain=domain or params['domain'],
-                                       protected=params.get('protected') or (), passwords=passwords)
-    if isinstance(items, list):
-        # The validated users hold all that is needed from here: let the raw dicts go (about 70 MB
-        # for 100,000 users, a quarter of the module's peak memory).
-        del items[:]
+    desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
+                                       domain=domain or params['domain'], protected=params.get('protected') or (),
+                                       passwords=passwords)
     if problems:
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,

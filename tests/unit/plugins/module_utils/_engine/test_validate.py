@@ -119,3 +119,11 @@ def test_domain_option_is_checked():
     assert normalise_domain(' Example.ORG ') == 'example.org'
     with pytest.raises(ValueError):
         normalise_domain('not a domain')
+
+
+def test_any_iterable_of_users_validates_like_a_list():
+    items = [{'email': 'a@example.org', 'name': 'A'}, {'email': 'bad', 'name': 'B'}]
+    from_list = validate_users(list(items))
+    from_iterable = validate_users(iter(items))
+    assert [u.email for u in from_iterable[0]] == [u.email for u in from_list[0]] == ['a@example.org']
+    assert [p.describe() for p in from_iterable[1]] == [p.describe() for p in from_list[1]]
