@@ -21,6 +21,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan impor
     ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
     parse_passwords_text, read_roster_file,
 )
@@ -31,18 +32,6 @@ COMMON_USER_OPTIONS = dict(
     update_password=dict(type='str', default='on_create', choices=list(UPDATE_PASSWORD), no_log=False),
     on_error=dict(type='str', default='stop', choices=list(ON_ERROR)),
 )
-
-
-def _invocation(module):
-    """The module's arguments for the result, with thousands of users summarised, not echoed back."""
-    args = dict((k, v) for k, v in module.params.items() if k not in ('users', 'passwords', 'passwords_text',
-                                                                      'password'))
-    if isinstance(module.params.get('users'), list):
-        args['users'] = '(%d users)' % len(module.params['users'])
-    for key in ('passwords', 'passwords_text', 'password'):
-        if module.params.get(key):
-            args[key] = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
-    return dict(module_args=args)
 
 
 def _finish(module, result, passwords, invocation, failed=False):
@@ -86,7 +75,7 @@ def run_users(module, items, passwords, single=False, domain=None):
     """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
     params = module.params
     passwords = passwords or {}
-    invocation = _invocation(module)
+    invocation = summarised_invocation(module.params)
     desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
                                        domain=domain or params['domain'], protected=params.get('protected') or (),
                                        passwords=passwords)
