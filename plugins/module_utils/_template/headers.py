@@ -206,23 +206,16 @@ class Columns:
         return text
 
     def _convert_department(self, number, text, label, cells, bad_cells):
-        """The first of several departments (``销售部;市场部``), as a path without Google's leading ``/``."""
         index = self.chain['department'][0][0]
         if not text and index < len(cells) and cells[index].strip() == '/':
             self.problems.append(Problem(number, label, 'is "/", the top organisational unit, which names no '
                                          'department: put the user in a unit below it, or fill in the department',
                                          value='/'))
             return None
-        parts = [text]
-        for separator in DEPARTMENT_SEPARATORS:
-            parts = [piece for part in parts for piece in part.split(separator)]
-        parts = [part.strip().strip('/').strip() for part in parts]
-        named = [part for part in parts if part]
-        if len(named) > 1:
+        first, count = first_department(text)
+        if count > 1:
             self._several_departments.append(number)
-        if not named and text.strip('/; \t' + u'；'):
-            return text  # only separators and slashes: let the department check say what is wrong
-        return named[0] if named else ''
+        return first
 
     def _convert_state(self, number, text, label, cells, bad_cells):
         if self.source is not None:
@@ -250,6 +243,16 @@ class Columns:
         shown = ', '.join(str(row) for row in rows[:10]) + (', ...' if len(rows) > 10 else '')
         return ['%d row%s list several departments (row %s): each person is put in the first one'
                 % (len(rows), '' if len(rows) == 1 else 's', shown)]
+
+
+def first_department(text):
+    """``(path, how many)`` of a department cell: the first of several (``销售部;市场部``), without
+    Google's leading and trailing ``/`` (``/Sales/East/`` -> ``Sales/East``); '' when none is named."""
+    parts = [text]
+    for separator in DEPARTMENT_SEPARATORS:
+        parts = [piece for part in parts for piece in part.split(separator)]
+    named = [part for part in (part.strip().strip('/').strip() for part in parts) if part]
+    return (named[0] if named else ''), len(named)
 
 
 def _blank(key, text):
