@@ -41,7 +41,7 @@ def equivalent_csv(path, flat, employee_id, state):
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(GENERIC_HEADER)
     for email, name, department, title, eid, mobile, status in PEOPLE:
-        writer.writerow((email, name, department.split("/")[-1] if flat else department, title,
+        writer.writerow((email, name, department.rsplit("/", 1)[-1] if flat else department, title,
                          eid if employee_id else "", mobile, status if state else ""))
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
