@@ -29,6 +29,7 @@ options:
       server_uri:
         description:
           - URI of the directory server, for example V(ldaps://ldap.example.org) or V(ldap://127.0.0.1:389).
+          - Several URIs separated by spaces or commas are tried in turn; O(ldap.allow_plaintext) applies to each.
         type: str
         required: true
       bind_dn:
