@@ -47,6 +47,18 @@ def backend_argument_spec():
     )
 
 
+def connection_secrets(params):
+    """Every value given to a ``no_log`` option of a backend's connection dict (bind_pw, client
+    secrets): what must stay masked in every output, whatever else is unmasked."""
+    found = set()
+    for name, spec in backend_argument_spec().items():
+        given = params.get(name) or {}
+        for key, option in (spec.get('options') or {}).items():
+            if option.get('no_log') and given.get(key):
+                found.add(str(given[key]))
+    return found
+
+
 BACKEND_REQUIRED_IF = [('backend', 'ldap', ['ldap'])]
 
 

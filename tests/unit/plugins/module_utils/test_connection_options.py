@@ -61,3 +61,10 @@ def test_every_uri_of_a_list_is_checked(uris):
 def test_bad_values(bad):
     with pytest.raises(ValueError):
         ldap_options(params(**bad))
+
+
+def test_connection_secrets_are_every_no_log_connection_value():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets
+    assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw='Bind-Secret'))) == {'Bind-Secret'}
+    assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw=None))) == set()
+    assert connection_secrets(dict(backend='ldap', ldap=None)) == set()
