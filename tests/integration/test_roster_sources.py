@@ -8,7 +8,7 @@ import io
 import stat
 
 import openpyxl
-import yaml
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster
 
 from tests.integration.playbook import REPO, run_playbook
 
@@ -55,7 +55,8 @@ def roster_task(name, src, out, **options):
 
 
 def roster_of(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["mailbox_roster"]
+    """A roster vars file's ``mailbox_roster`` (its strings are tagged !unsafe)."""
+    return parse_roster(path.read_text(encoding="utf-8"))
 
 
 def test_every_example_converts_with_no_option_like_our_own_template(tmp_path):
@@ -128,8 +129,12 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
         if fmt != "m365":
             args["passwords_src"] = str(EXAMPLES / "passwords.yml")
         export_tasks.append({"name": "export " + fmt, "mailops.mailbox.roster_export": args})
+    clear = tmp_path / "clear-passwords.yml"
+    clear.write_text("mailbox_initial_passwords:\n  zhang.san@example.org: Clear-Text-Passw0rd\n", encoding="utf-8")
+    refused = {"name": "refused", "ignore_errors": True, "mailops.mailbox.roster_export": dict(
+        src=str(EXAMPLES / "roster.yml"), dest=str(out / "refused.csv"), format="google", passwords_src=str(clear))}
     tasks = export_tasks + [roster_task("reimport " + fmt, dest, out) for fmt, dest in sorted(exports.items())] + \
-        [dict(task, name="again " + task["name"]) for task in export_tasks]
+        [dict(task, name="again " + task["name"]) for task in export_tasks] + [refused]
     run = run_playbook(tmp_path, tasks, extra_args=VAULT, diff=True)
     assert run.rc == 0, run.text
     with open(EXAMPLES / "passwords.yml", "rb") as handle:
@@ -161,3 +166,6 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
     assert all(len(p) >= 12 for p in passwords) and "****" not in passwords
     assert not [p for p in passwords if p in run.text]
     assert "********" in run.text  # the diff shows the password column masked
+    # A passwords file in clear is refused, and nothing is written.
+    assert run.result("refused")["failed"] and "not ansible-vault encrypted" in run.result("refused")["msg"]
+    assert not (out / "refused.csv").exists() and "Clear-Text-Passw0rd" not in run.text
