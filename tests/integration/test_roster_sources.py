@@ -169,3 +169,39 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
     # A passwords file in clear is refused, and nothing is written.
     assert run.result("refused")["failed"] and "not ansible-vault encrypted" in run.result("refused")["msg"]
     assert not (out / "refused.csv").exists() and "Clear-Text-Passw0rd" not in run.text
+
+
+def test_template_syntax_in_a_vendor_file_stays_text(tmp_path):
+    """A joined name, an org unit path and a status-bearing Google row, an M365 display name: every
+    cell reaches the roster as text that Ansible loads and never runs."""
+    marker = tmp_path / "command-ran"
+    pipe = "{{ lookup('pipe', 'touch %s') }}" % marker
+    google = tmp_path / "google.csv"
+    with open(google, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([
+            ("First Name [Required]", "Last Name [Required]", "Email Address [Required]", "Password [Required]",
+             "Org Unit Path [Required]", "Employee Title", "New Status [UPLOAD ONLY]"),
+            (pipe, "{{ 7*7 }}", "a@example.org", "****", "/总部/{% raw %}x", "{# c #}" + pipe, "Suspended")])
+    m365 = tmp_path / "m365.csv"
+    with open(m365, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("User Name", "Display Name", "Department", "Fax"),
+                                      ("b@example.org", pipe, "{{ 7*7 }}", "{{ 7*7 }}")])
+    out = tmp_path / "out"
+    out.mkdir()
+    generated = run_playbook(tmp_path, [roster_task("google", google, out), roster_task("m365", m365, out)],
+                             extra_args=VAULT)
+    assert generated.rc == 0 and not generated.result("google").get("failed"), generated.text
+    assert not marker.exists()
+    shown = tmp_path / "shown.txt"
+    loaded = run_playbook(tmp_path, [
+        {"name": "Load", "ansible.builtin.include_vars": {"file": str(out / "google.yml"), "name": "google"}},
+        {"name": "Show", "ansible.builtin.copy": {
+            "dest": str(shown), "mode": "0600",
+            "content": "{{ (google.mailbox_roster.users + mailbox_roster.users) | map(attribute='name') | join('|') }}\n"
+                       "{{ google.mailbox_roster.users[0].title }}\n{{ google.mailbox_roster.departments | "
+                       "map(attribute='name') | join('|') }}\n{{ mailbox_roster.users[0].department }}\n"}}],
+        extra_args=VAULT + ["-e", "@%s" % (out / "m365.yml")])
+    assert loaded.rc == 0, loaded.text
+    assert not marker.exists(), "a command in a vendor file's cell ran"
+    assert shown.read_text(encoding="utf-8").splitlines() == [
+        "%s {{ 7*7 }}|%s" % (pipe, pipe), "{# c #}" + pipe, "总部|{% raw %}x", "{{ 7*7 }}"]
