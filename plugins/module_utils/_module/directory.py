@@ -22,8 +22,8 @@ def read_roster(provider):
     return dict(domain=domains[0] if len(domains) == 1 else None, departments=departments, users=users), domains
 
 
-def run_directory_info(module):
-    provider = make_provider(module)
+def run_directory_info(module, provider=None):
+    provider = provider or make_provider(module)
     try:
         with provider:
             roster, domains = read_roster(provider)
@@ -33,12 +33,12 @@ def run_directory_info(module):
                      roster=roster)
 
 
-def run_snapshot(module):
+def run_snapshot(module, provider=None):
     """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory."""
     path = module.params['path']
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         module.fail_json(msg='path: the directory of %s does not exist' % path)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     try:
         with provider:
             if module.check_mode:
@@ -55,8 +55,8 @@ def run_snapshot(module):
     module.exit_json(changed=True, verified=True, roster=roster, departments=len(roster['departments']), **written)
 
 
-def run_restore(module):
-    provider = make_provider(module)
+def run_restore(module, provider=None):
+    provider = provider or make_provider(module)
     try:
         with provider:
             ops = provider.plan_restore(module.params['src'])
