@@ -3,9 +3,13 @@
 against the stateful fakes of the vendors' APIs and the harness's real slapd."""
 
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.integration.hosted import (
     DEPARTMENTS, apply_tasks, exmail_connection, graph_connection, make_roster, roster_vars, run_hosted,
@@ -230,3 +234,47 @@ def test_exmail_1000_users_rerun_reads_in_three_calls(exmail_api, tmp_path):
     assert again.rc == 0 and not again.result("apply")["changed"], again.text
     assert sum(exmail_api.calls.values()) <= 3, exmail_api.calls
     assert exmail_api.writes == 0
+
+
+@pytest.mark.parametrize("hosted", BACKENDS, indirect=True)
+def test_backup_change_restore_round_trip(hosted, tmp_path):
+    """Acceptance 2: snapshot, change (a user deleted, one edited, one added), restore; the deleted user comes
+    back with a new initial password written to an ansible-vault file, the only thing not restored as it was."""
+    backend, api, connection = hosted
+    users, passwords = make_roster(6)
+    assert apply(tmp_path, hosted, users, passwords).rc == 0
+    snapshot = tmp_path / "snapshot.json"
+    taken = run_hosted(tmp_path, backend, connection(), [{"name": "snap", "mailops.mailbox.snapshot": {"path": str(snapshot)}}])
+    assert taken.rc == 0 and taken.result("snap")["verified"], taken.text
+    before = info(tmp_path, backend, connection())
+    changed = [dict(u) for u in users if u["email"] != "user0001@example.org"] + [
+        dict(users[0], email="added@example.org", name="Added Person", employee_id="E9")]
+    changed[1]["title"] = "Changed"
+    passwords["added@example.org"] = "Pw-added-123456"
+    assert apply(tmp_path, hosted, changed, passwords, tasks=apply_tasks(purge=True, purge_action="delete")).rc == 0
+    assert info(tmp_path, backend, connection())["users"] != before["users"]
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("restore-test-vault-password\n")
+    dest = tmp_path / "new-passwords.yml"
+    task = {"name": "restore", "mailops.mailbox.restore": {"src": str(snapshot), "passwords_dest": str(dest)}}
+    restored = run_hosted(tmp_path, backend, connection(), [task],
+                          extra_args=["--vault-password-file", str(vault_password)])
+    assert restored.rc == 0, restored.text
+    result = restored.result("restore")
+    assert result["recreated"] == ["user0001@example.org"] and result["passwords_dest"] == str(dest)
+    assert info(tmp_path, backend, connection())["users"] == before["users"]
+    assert dest.read_text().startswith("$ANSIBLE_VAULT;1.1;AES256") and (dest.stat().st_mode & 0o777) == 0o600
+    plain = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-password-file",
+                            str(vault_password), str(dest)], capture_output=True, text=True, check=True).stdout
+    new_password = yaml.safe_load(plain)["mailbox_initial_passwords"]["user0001@example.org"]
+    assert list(yaml.safe_load(plain)["mailbox_initial_passwords"]) == ["user0001@example.org"]
+    assert new_password not in restored.text
+    if backend == "exmail":
+        stored = api.users["user0001@example.org"]
+        assert stored["password"] == new_password and stored["cpwd_login"] == 1
+    else:
+        assert api.by_upn("user0001@example.org")["passwordProfile"] == {
+            "password": new_password, "forceChangePasswordNextSignIn": True}
+    api.reset_counters()
+    again = run_hosted(tmp_path, backend, connection(), [dict(task, **{"mailops.mailbox.restore": {"src": str(snapshot)}})])
+    assert again.rc == 0 and not again.result("restore")["changed"] and api.writes == 0, again.text

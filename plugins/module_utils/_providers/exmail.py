@@ -222,6 +222,7 @@ class ExmailProvider(JsonSnapshots, Provider):
     # Writing -------------------------------------------------------------------------------
 
     def apply_users(self, changes, stop_on_error=False):
+        self._users = None  # what was read is out of date once this writes
         return in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
 
     def _apply_user(self, change):

@@ -192,6 +192,7 @@ class GraphProvider(JsonSnapshots, Provider):
     # Writing -------------------------------------------------------------------------------
 
     def apply_users(self, changes, stop_on_error=False):
+        self._users = None  # what was read is out of date once this writes
         changes = list(changes)
         licensed = []
         for start in range(0, len(changes), BATCH_SIZE):
