@@ -19,7 +19,7 @@ options:
         servers read their users from; its connection is O(ldap).
       - C(exmail) is Tencent Exmail (腾讯企业邮) through its contact-management API; its connection is O(exmail).
       - C(graph) is Microsoft 365 through Microsoft Graph; its connection is O(graph).
-      - What a backend cannot do (for example O(update_password=always) where passwords cannot be read back)
+      - What a backend cannot do (for example C(update_password=always) where passwords cannot be read back)
         fails before anything is written, naming the backend and the option.
     type: str
     choices: [ldap, exmail, graph]

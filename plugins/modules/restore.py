@@ -44,7 +44,7 @@ options:
     required: true
   passwords_dest:
     description:
-      - Hosted backends only. Where to write the new initial passwords of the users the restore re-creates: an
+      - Hosted backends only. Where to write the new initial passwords of the users the restore re-creates, as an
         ansible-vault encrypted vars file (mode C(0600)) encrypted with the play's vault secret, so run with
         C(--vault-id) or C(--vault-password-file). The file must not exist yet.
       - It is written before anything is applied (with a password for every user of the snapshot) and rewritten

@@ -26,7 +26,8 @@ class FakeApi:
     ``throttle(ratio, retry_after)`` makes that share of the API requests (token requests aside)
     answer the vendor's throttling answer, chosen by a seeded generator so runs are repeatable.
     ``expire_tokens()`` makes every token issued so far expired. ``calls`` counts requests by
-    endpoint; ``reads``/``writes`` count the directory reads and the write requests received.
+    endpoint (inside a JSON batch too); ``http_requests`` counts HTTP requests; ``reads``/``writes``
+    count the directory reads and the write requests received (a batch's sub-requests each).
     """
 
     def __init__(self, seed=13):
@@ -39,6 +40,7 @@ class FakeApi:
     def reset(self):
         with self.lock:
             self.calls = Counter()
+            self.http_requests = 0
             self.reads = 0
             self.writes = 0
             self.throttled = 0
@@ -53,7 +55,7 @@ class FakeApi:
 
     def reset_counters(self):
         with self.lock:
-            self.tokens_issued = self.api_requests = 0
+            self.tokens_issued = self.api_requests = self.http_requests = 0
             self.calls = Counter()
             self.reads = self.writes = self.throttled = 0
 
@@ -123,6 +125,8 @@ class FakeApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 query = dict((k, v[0]) for k, v in parse_qs(parts.query, keep_blank_values=True).items())
+                with fake.lock:
+                    fake.http_requests += 1
                 answer = fake.route(self.command, parts.path, query, self.headers, raw)
                 data = b"" if answer.body is None else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
                 self.send_response(answer.status)

@@ -52,7 +52,7 @@ OPTIONS = dict(
     client_id=dict(type='str', required=True),
     client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GRAPH_CLIENT_SECRET'])),
     api_url=dict(type='str', default=DEFAULT_API_URL),
-    token_url=dict(type='str'),
+    token_url=dict(type='str', no_log=False),
     usage_location=dict(type='str'),
     license_sku=dict(type='str'),
 )
