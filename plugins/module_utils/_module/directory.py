@@ -9,7 +9,9 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
+    connection_secrets, make_provider,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import summarise
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
@@ -83,11 +85,16 @@ def run_restore(module, provider=None):
                           'operations' % (len(left), done), **result)
     except ProviderError as exc:
         _fail(module, passwords, msg=str(exc), **result)
-    module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
+    _unmask(module, passwords)
     module.exit_json(**result)
 
 
+def _unmask(module, passwords):
+    """New initial passwords never reach a result by construction, and masking thousands of them is
+    quadratic: they leave the mask set; connection secrets stay in it."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()) - connection_secrets(module.params))
+
+
 def _fail(module, passwords, **result):
-    # Passwords never reach a result by construction; masking thousands of them is quadratic.
-    module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
+    _unmask(module, passwords)
     module.fail_json(**result)

@@ -21,7 +21,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate i
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import normalise
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import map_headers
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO, EXTRA_COLUMNS, LEAVERS
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import (
+    AUTO, EXTRA_COLUMNS, LEAVERS, SOURCES,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
     PasswordChoice, check_policy, policy_problem,
 )
@@ -34,7 +36,7 @@ class Settings:
     """The options that shape a roster, checked once: a ValueError names the bad one."""
 
     def __init__(self, domain, email_format=AUTO, leavers='disable', password_policy=None, extra_columns='error',
-                 departments=None):
+                 departments=None, source=AUTO):
         if not domain:
             raise ValueError('domain: is required')
         self.domain = normalise_domain(domain)
@@ -46,6 +48,9 @@ class Settings:
         if extra_columns not in EXTRA_COLUMNS:
             raise ValueError('extra_columns: must be one of %s' % ', '.join(EXTRA_COLUMNS))
         self.extra_columns = extra_columns
+        if source not in SOURCES:
+            raise ValueError('source: must be one of %s' % ', '.join(SOURCES))
+        self.source = source
         self.policy = check_policy(password_policy)
         self.departments = None if departments is None else department_list(departments)
 
@@ -109,6 +114,8 @@ class RosterResult:
         self.problems = []
         self.warnings = []
         self.row_count = 0
+        self.source = None
+        self.ignored_columns = []
 
 
 def build_roster(table, settings, previous=None, existing_passwords=None):
@@ -134,7 +141,7 @@ class _Builder:
         self.columns = None
 
     def problem(self, row, key, message, value=None):
-        column = self.columns.label.get(key, key) if key else None
+        column = self.columns.label_for(row, key) if key else None
         self.result.problems.append(Problem(row, column, message, value=value))
 
     # Rows -------------------------------------------------------------------------------------
@@ -144,9 +151,13 @@ class _Builder:
         if table.header_row is None:
             return result
         skip = set(index for row, index in table.bad_cells if row == table.header_row)
-        self.columns, problems = map_headers(table.header, table.header_row, self.settings.extra_columns, skip)
+        self.columns, problems = map_headers(table.header, table.header_row, self.settings.extra_columns, skip,
+                                             source=self.settings.source, domain=self.settings.domain)
         result.problems.extend(problems)
+        result.source, result.ignored_columns = self.columns.source_name, self.columns.ignored
         people = [self.person(number, cells) for number, cells in table.rows]
+        result.problems.extend(self.columns.problems)
+        result.warnings.extend(self.columns.warnings())
         result.row_count = len(people)
         self.check_previous_domain()
         departments = self.department_tree(people)
@@ -168,10 +179,7 @@ class _Builder:
 
     def cell(self, number, cells, key):
         """The raw text of ``key``'s cell, or None when the column is absent or already reported."""
-        index = self.columns.index.get(key)
-        if index is None or (number, index) in self.table.bad_cells:
-            return None
-        return cells[index] if index < len(cells) else ''
+        return self.columns.cell(number, cells, key, self.table.bad_cells)
 
     def parsed(self, number, cells, key, parse, required=False, shown=normalise.clean):
         raw = self.cell(number, cells, key)
@@ -196,7 +204,8 @@ class _Builder:
         elif approximate:
             self.result.warnings.append(
                 'row %d, column %s: "%s" was read as %s; Excel\'s scientific format keeps only a few digits, so check '
-                'it, and format the column as Text' % (number, self.columns.label[key], normalise.clean(raw), value))
+                'it, and format the column as Text' % (number, self.columns.label_for(number, key), normalise.clean(raw),
+                                                        value))
         return value
 
     def person(self, number, cells):
