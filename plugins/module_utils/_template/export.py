@@ -200,7 +200,7 @@ def read_rows(path, kind):
         if kind == 'csv':
             with open(path, 'rb') as handle:
                 text = handle.read().decode('utf-8-sig')
-            return [row for row in csv.reader(io.StringIO(text, newline=''))]
+            return list(csv.reader(io.StringIO(text, newline='')))
         if not HAS_OPENPYXL:
             raise MissingLibrary('openpyxl', OPENPYXL_IMPORT_ERROR)
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)

@@ -204,8 +204,8 @@ class _Builder:
         elif approximate:
             self.result.warnings.append(
                 'row %d, column %s: "%s" was read as %s; Excel\'s scientific format keeps only a few digits, so check '
-                'it, and format the column as Text' % (number, self.columns.label_for(number, key), normalise.clean(raw),
-                                                        value))
+                'it, and format the column as Text'
+                % (number, self.columns.label_for(number, key), normalise.clean(raw), value))
         return value
 
     def person(self, number, cells):

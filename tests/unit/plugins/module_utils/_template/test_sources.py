@@ -46,7 +46,7 @@ def equivalent_rows(flat, employee_id, state):
     """The people as the collection's own template, holding what a source's format can say."""
     rows = [GENERIC_HEADER]
     for email, name, path, title, eid, mobile, status in PEOPLE:
-        rows.append((email, name, path.split(u'/')[-1] if flat else path, title, eid if employee_id else u'', mobile,
+        rows.append((email, name, path.rsplit(u'/', 1)[-1] if flat else path, title, eid if employee_id else u'', mobile,
                      status if state else u''))
     return rows
 
@@ -227,8 +227,8 @@ def test_wecom_aliases_are_nicknames_and_its_states_are_read(tmp_path):
 
 def test_a_source_file_keeps_its_rows_numbering_in_problems(tmp_path):
     """Blank rows and the header's row are counted as the spreadsheet counts them."""
-    path = write_csv(tmp_path / 'm365.csv', [('User Name', 'Display Name', 'Department'), ('', '', ''),
-                                               ('zhang@@example.org', u'张三', u'总部')])
+    rows = [('User Name', 'Display Name', 'Department'), ('', '', ''), ('zhang@@example.org', u'张三', u'总部')]
+    path = write_csv(tmp_path / 'm365.csv', rows)
     result = build_roster(read_template(str(path)), Settings('example.org'))
     assert where(result) == [(3, 'User Name')]
 
