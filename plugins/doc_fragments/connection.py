@@ -8,17 +8,24 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Backend selection and the connection options of every backend, documented once.
+    # Backend selection; each backend's options dict is documented by its own fragment
+    # (mailops.mailbox.ldap, mailops.mailbox.exmail, mailops.mailbox.graph).
     DOCUMENTATION = r'''
 options:
   backend:
     description:
       - The mail system to talk to.
       - C(ldap) is a directory such as OpenLDAP or 389-DS that Dovecot, Postfix and most on-premises mail
-        servers read their users from.
+        servers read their users from; its connection is O(ldap).
+      - C(exmail) is Tencent Exmail (腾讯企业邮) through its contact-management API; its connection is O(exmail).
+      - C(graph) is Microsoft 365 through Microsoft Graph; its connection is O(graph).
+      - What a backend cannot do (for example C(update_password=always) where passwords cannot be read back)
+        fails before anything is written, naming the backend and the option.
     type: str
-    choices: [ldap]
+    choices: [ldap, exmail, graph]
     default: ldap
+<<<<<<< HEAD
+=======
   ldap:
     description:
       - Connection to the directory, used when O(backend=ldap).
@@ -120,4 +127,5 @@ requirements:
   - python-ldap >= 3.4 (for O(backend=ldap))
   - libpass >= 1.9 or passlib >= 1.7 (checks stored password hashes; hashes new ones where the C library has no SHA-crypt)
   - crypt-r on Python 3.13 and later (the C library's crypt(3), which Python 3.12 and earlier carry as C(crypt))
+>>>>>>> main
 '''

@@ -27,3 +27,33 @@ def clean_lab(lab):
     """The session lab with nothing below ou=people and ou=departments."""
     lab.slapd.reset()
     return lab
+
+
+@pytest.fixture(scope="session")
+def exmail_server():
+    from tests.harness.fake_exmail import FakeExmail
+    server = FakeExmail().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def exmail_api(exmail_server):
+    """The session's fake Exmail API, empty, counters at zero."""
+    exmail_server.reset()
+    return exmail_server
+
+
+@pytest.fixture(scope="session")
+def graph_server():
+    from tests.harness.fake_graph import FakeGraph
+    server = FakeGraph().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def graph_api(graph_server):
+    """The session's fake Microsoft Graph API (and token endpoint), empty, counters at zero."""
+    graph_server.reset()
+    return graph_server
