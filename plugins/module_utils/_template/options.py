@@ -14,6 +14,9 @@ __metaclass__ = type
 AUTO = 'auto'
 LEAVERS = ('disable', 'absent', 'keep')
 EXTRA_COLUMNS = ('error', 'ignore')
+# A template longer than this is refused while it is read (a million rows would take minutes and
+# gigabytes before any check); the max_rows option raises it.
+DEFAULT_MAX_ROWS = 200000
 DEFAULT_POLICY = dict(min_length=12, lower=True, upper=True, digit=True, symbol=False, generated_length=16)
 
 PASSWORD_POLICY_SPEC = dict(
@@ -41,4 +44,5 @@ ROSTER_ARGUMENT_SPEC = dict(
     extra_columns=dict(type='str', default='error', choices=list(EXTRA_COLUMNS)),
     departments=dict(type='list', elements='raw'),
     vault_id=dict(type='str'),
+    max_rows=dict(type='int', default=DEFAULT_MAX_ROWS),
 )
