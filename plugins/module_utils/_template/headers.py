@@ -14,6 +14,7 @@ import unicodedata
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import email_problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import clean
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO, SOURCES as SOURCE_CHOICES
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.sources import (
     DEPARTMENT_SEPARATORS, SOURCE_BY_NAME, SOURCES,
@@ -200,7 +201,7 @@ class Columns:
 
     def _convert_email(self, number, text, label, cells, bad_cells):
         """An account given as a local part (``zhang.san``) is an address in the roster's domain."""
-        local = text.strip()
+        local = clean(text)  # as the email check will see it: ｚｈａｎｇ is zhang
         if local and '@' not in local and self.domain and email_problem('%s@%s' % (local, self.domain)) is None:
             return '%s@%s' % (local, self.domain)
         return text

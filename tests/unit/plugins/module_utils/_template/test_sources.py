@@ -157,8 +157,9 @@ def test_an_account_given_as_a_local_part_gets_the_domain(tmp_path):
     assert problems(result) == [
         (3, u'帐号', u'li si', u'"li si" is not an email address'),
         (4, u'帐号', u'wang@other.org', u'"wang@other.org" is not in the domain example.org')]
-    result = build(tmp_path, [(u'帐号', u'姓名', u'所属部门'), (u'Zhang.San', u'张三', u'总部')])
-    assert list(users(result)) == ['zhang.san@example.org']
+    result = build(tmp_path, [(u'帐号', u'姓名', u'所属部门'), (u'Zhang.San', u'张三', u'总部'),
+                              (u'ｌｉ．ｓｉ\u200b ', u'李四', u'总部')])
+    assert list(users(result)) == ['li.si@example.org', 'zhang.san@example.org']
 
 
 def test_a_fallback_column_fills_in_blanks_and_problems_name_it(tmp_path):
