@@ -310,3 +310,26 @@ def test_roles_site_and_restore_on_hosted_backend(hosted, tmp_path):
     assert restored.rc == 0, restored.text
     assert not api.users and not dest.exists()  # back to the empty organisation; nobody re-created
     assert len(sorted(backups.glob("*.json"))) == 3 and newest.exists()
+
+
+def test_tls_verified_by_default_and_with_ca_path(tmp_path):
+    """An https API with a certificate from a CA the system does not trust: refused by default, named as a TLS
+    failure; accepted with that CA in ca_path."""
+    from tests.harness.certs import make_certs
+    from tests.harness.fake_exmail import FakeExmail
+    (tmp_path / "tls").mkdir()
+    certs = make_certs(tmp_path / "tls")
+    api = FakeExmail().start(certs=certs)
+    try:
+        users, passwords = make_roster(2)
+        for user in users:
+            user["department"] = None
+        refused = run_hosted(tmp_path, "exmail", exmail_connection(api), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert refused.rc != 0 and "TLS verification failed" in refused.text and not api.users
+        trusted = run_hosted(tmp_path, "exmail", exmail_connection(api, ca_path=str(certs.ca)), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert trusted.rc == 0, trusted.text
+        assert len(api.users) == 2
+    finally:
+        api.stop()

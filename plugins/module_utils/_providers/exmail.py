@@ -69,8 +69,8 @@ class ExmailClient(RestClient):
     def fetch_token(self):
         waits = RetryWaits('gettoken', self)
         while True:
-            response = self.send('GET', self.api_url + '/gettoken', params=dict(corpid=self.corp_id,
-                                                                                 corpsecret=self._secret))
+            credentials = dict(corpid=self.corp_id, corpsecret=self._secret)
+            response = self.send('GET', self.api_url + '/gettoken', params=credentials)
             verdict, value = self.judge(response)
             if verdict == RETRY:
                 waits.wait(value)
