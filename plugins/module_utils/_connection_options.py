@@ -39,6 +39,7 @@ LDAP_OPTIONS = dict(
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
 )
 
+
 def ldap_options(params):
     """The ``ldap`` dict with defaults derived from ``base_dn`` and the password as a Secret."""
     options = dict(params)

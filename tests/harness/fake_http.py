@@ -4,6 +4,7 @@ counting (reads and writes), tokens that expire on demand, and throttling on dem
 import json
 import random
 import secrets
+import ssl
 import threading
 import time
 from collections import Counter
@@ -107,11 +108,14 @@ class FakeApi:
 
     # Server --------------------------------------------------------------------------------
 
+    tls = False
+
     @property
     def url(self):
-        return "http://%s:%d" % (HOST, self.server.server_address[1])
+        return "%s://%s:%d" % ("https" if self.tls else "http", HOST, self.server.server_address[1])
 
-    def start(self):
+    def start(self, certs=None):
+        """Serve on a free port; over TLS with ``certs`` (the harness's CertPaths)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -142,6 +146,11 @@ class FakeApi:
 
         self.server = ThreadingHTTPServer((HOST, 0), Handler)
         self.server.daemon_threads = True
+        if certs is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(certs.cert), str(certs.key))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.tls = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
