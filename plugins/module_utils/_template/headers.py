@@ -196,8 +196,9 @@ class Columns:
         if all(part is None for part in parts):
             return None
         family, given = [part[0].strip() if part else '' for part in parts]
-        return join_name(family, given), self.label['name'] if 'name' not in self.index else \
-            ' + '.join(part[1] for part in parts if part)
+        # A problem names the columns the name came from: both, or the one that was filled in.
+        filled = [part[1] for part in parts if part and part[0].strip()] or [part[1] for part in parts if part]
+        return join_name(family, given), ' + '.join(filled)
 
     def _convert_email(self, number, text, label, cells, bad_cells):
         """An account given as a local part (``zhang.san``) is an address in the roster's domain."""

@@ -145,7 +145,9 @@ def test_name_columns_fill_in_a_blank_display_name_and_problems_name_the_column_
                               ('c@example.org', u'', u'', u'', u'总部'),
                               ('d@example.org', u'x\x07', u'', u'', u'总部')])
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (4, 'Display Name', 'is empty'), (5, 'Last Name + First Name', 'contains a control character')]
+        (4, 'Display Name', 'is empty'), (5, 'First Name', 'contains a control character')]
+    result = build(tmp_path, [header[:3] + header[4:], ('a@example.org', u'三\x07', u'张', u'总部')])
+    assert [(p.row, p.column) for p in result.problems] == [(2, 'Last Name + First Name')]
     result = build(tmp_path, [header, ('a@example.org', u'三', u'张', u'', u'总部'),
                               ('b@example.org', 'John', 'Smith', 'Johnny', u'总部')])
     assert [users(result)[e]['name'] for e in ('a@example.org', 'b@example.org')] == [u'张三', 'Johnny']
