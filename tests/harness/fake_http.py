@@ -22,7 +22,7 @@ class Answer:
 
 
 class FakeApi:
-    """Subclasses implement ``route(method, path, query, headers, body) -> Answer``.
+    """Subclasses implement ``route(method, path, query, headers, raw) -> Answer`` (``raw``: the body).
 
     ``throttle(ratio, retry_after)`` makes that share of the API requests (token requests aside)
     answer the vendor's throttling answer, chosen by a seeded generator so runs are repeatable.
@@ -42,6 +42,8 @@ class FakeApi:
         with self.lock:
             self.calls = Counter()
             self.http_requests = 0
+            self.active = self.max_active = 0  # requests being answered at once, and the most seen
+            self.latency = 0.0  # seconds each answer takes, as a real API's round trip would
             self.reads = 0
             self.writes = 0
             self.throttled = 0
@@ -56,14 +58,14 @@ class FakeApi:
 
     def reset_counters(self):
         with self.lock:
-            self.tokens_issued = self.api_requests = self.http_requests = 0
+            self.tokens_issued = self.api_requests = self.http_requests = self.max_active = 0
             self.calls = Counter()
             self.reads = self.writes = self.throttled = 0
 
     def reset_state(self):
         raise NotImplementedError
 
-    def route(self, method, path, query, headers, body):
+    def route(self, method, path, query, headers, raw):
         raise NotImplementedError
 
     # Knobs ---------------------------------------------------------------------------------
@@ -131,7 +133,14 @@ class FakeApi:
                 query = dict((k, v[0]) for k, v in parse_qs(parts.query, keep_blank_values=True).items())
                 with fake.lock:
                     fake.http_requests += 1
-                answer = fake.route(self.command, parts.path, query, self.headers, raw)
+                    fake.active += 1
+                    fake.max_active = max(fake.max_active, fake.active)
+                try:
+                    time.sleep(fake.latency)
+                    answer = fake.route(self.command, parts.path, query, self.headers, raw)
+                finally:
+                    with fake.lock:
+                        fake.active -= 1
                 data = b"" if answer.body is None else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():

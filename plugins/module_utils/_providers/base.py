@@ -22,6 +22,17 @@ class ProviderError(Exception):
     """A failure talking to the mail system, with a message fit for the user (no secrets)."""
 
 
+def owners_by_address(users, addresses=None):
+    """``{address: [email, ...]}`` of every email and alias of ``users`` (CurrentUser), or only
+    these addresses: for backends whose entry key is the user's email (hosted mail)."""
+    owners = {}
+    for user in users:
+        for address in [user.email] + list(user.fields.get('aliases') or []):
+            if addresses is None or address in addresses:
+                owners.setdefault(address, []).append(user.email)
+    return owners
+
+
 class Capabilities:
     """What a backend supports, so the runners ask instead of testing a provider's name.
 

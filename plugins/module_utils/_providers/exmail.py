@@ -26,7 +26,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http i
     ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, http_options, in_flight, retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError,
+    Capabilities, Provider, ProviderError, owners_by_address,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
 
@@ -202,6 +202,13 @@ class ExmailProvider(JsonSnapshots, Provider):
             department_id = int(nodes[department_id].get('parentid') or ROOT_DEPARTMENT)
             depth += 1
         return depth
+
+    def read_address_owners(self, addresses=None):
+        """Every address of the organisation by the user (email) holding it."""
+        return owners_by_address(self.read_users(), addresses)
+
+    def entry_key(self, email, current=None):
+        return email
 
     def department_users(self, name):
         department_id = self._id_of(name)
