@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem, ProblemsFound, diff_text
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import CONTROL_RE
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import character_problem, free_text
 
 DEPARTMENT_KEYS = ('name', 'parent', 'description', 'state')
 DEPARTMENT_STATES = ('present', 'absent')
@@ -61,9 +61,7 @@ def _name_problem(value):
         return 'is required'
     if '/' in value:
         return '"%s" contains "/": give the parent in "parent" instead of a path' % value
-    if CONTROL_RE.search(value):
-        return 'contains a control character'
-    return None
+    return character_problem(value)
 
 
 def validate_departments(items):
@@ -92,8 +90,10 @@ def validate_departments(items):
                                     % (name, seen[name]), value=name))
             continue
         seen[name] = index
-        description = item.get('description')
-        departments.append(Department(name, parent, description if description else None, state, index=index))
+        description, message = free_text(item.get('description'))
+        if message:
+            problems.append(Problem(index, 'description', message))
+        departments.append(Department(name, parent, description, state, index=index))
     return departments, problems
 
 
