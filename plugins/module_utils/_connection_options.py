@@ -19,6 +19,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers import 
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
 
 LDAP_OPTIONS = dict(
     server_uri=dict(type='str', required=True),
@@ -32,7 +33,8 @@ LDAP_OPTIONS = dict(
     allow_plaintext=dict(type='bool', default=False),
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=30),
-    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
+    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson', 'ad']),
+    ou_per_department=dict(type='bool', default=False),
     # How passwords are hashed, not secrets: no_log=False says so to Ansible's name-based guess.
     password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES), no_log=False),
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
@@ -70,7 +72,13 @@ def plaintext_to_network(uri, start_tls):
 
 
 def _ldap_provider(params):
-    return LdapProvider(ldap_options(params))
+    options = ldap_options(params)
+    if options['profile'] == 'ad':
+        return AdProvider(options)
+    if options['ou_per_department']:
+        raise ValueError('ldap.ou_per_department needs profile: ad (the inetorgperson profile keeps users flat '
+                         'below users_dn, so that their DN stays stable)')
+    return LdapProvider(options)
 
 
 def _ldap_missing():
