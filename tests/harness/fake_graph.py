@@ -20,6 +20,7 @@ It follows the vendor's reference pages:
 """
 
 import re
+import time
 import uuid
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -48,6 +49,7 @@ class FakeGraph(FakeApi):
         self.users = {}  # id -> user
         self.token_seconds = 3599
         self.batches = 0
+        self.batch_times = []
         self.pages = 0
 
     # Dispatch ------------------------------------------------------------------------------
@@ -72,6 +74,7 @@ class FakeGraph(FakeApi):
             with self.lock:
                 self.calls["$batch"] += 1
                 self.batches += 1
+                self.batch_times.append(time.monotonic())
             if self.should_throttle():
                 return graph_error(429, "TooManyRequests", "Too many requests", {"Retry-After": self.retry_after})
             return self.batch(body, query)

@@ -47,10 +47,13 @@ class FakeApi:
             self.tokens = {}  # token -> expiry (monotonic seconds)
             self.tokens_issued = 0
             self.throttle_times = []
+            self.expire_at_request = None
+            self.api_requests = 0
             self.reset_state()
 
     def reset_counters(self):
         with self.lock:
+            self.tokens_issued = self.api_requests = 0
             self.calls = Counter()
             self.reads = self.writes = self.throttled = 0
 
@@ -88,8 +91,13 @@ class FakeApi:
             return token
 
     def token_state(self, token):
-        """``valid``, ``expired`` or ``invalid``."""
+        """``valid``, ``expired`` or ``invalid``; with ``expire_at_request`` set, every token issued so
+        far expires when that many API requests have been made (a token expiring mid-run)."""
         with self.lock:
+            self.api_requests += 1
+            if self.expire_at_request is not None and self.api_requests >= self.expire_at_request:
+                self.expire_at_request = None
+                self.expire_tokens()
             expiry = self.tokens.get(token)
         if expiry is None:
             return "invalid"

@@ -26,7 +26,7 @@ def address_problems(desired, current):
             continue
         aliases = user.fields.get('aliases') or []
         if wanted is not None and 'aliases' in wanted.fields:
-            aliases = wanted.fields.get('aliases') or []
+            aliases = [a for a in aliases if a in (wanted.fields.get('aliases') or [])]  # the rest it gives up
         for address in [user.email] + list(aliases):
             owner[address.lower()] = user.email
     problems = []

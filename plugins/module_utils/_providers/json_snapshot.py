@@ -166,7 +166,15 @@ class JsonSnapshots:
         return ops
 
     def apply_restore(self, ops):
-        """Departments and users in the planned order; new passwords for re-created users."""
+        """Departments and users in the planned order; new passwords for re-created users (when the
+        runner gave ``generate_password``; otherwise re-creating a user is refused before any write,
+        as its old password cannot be restored)."""
+        recreated = [op.change.email for op in ops if op.entry.kind == 'user' and op.change.action == 'create']
+        if recreated and self.generate_password is None:
+            raise ProviderError('restore on backend %s would re-create %d users (%s) whose passwords cannot be read '
+                                'back or restored; nothing was changed. Re-create them with the users module and new '
+                                'initial passwords, then restore again.'
+                                % (self.name, len(recreated), ', '.join(recreated[:10])))
         self.new_passwords = {}
         done = 0
         for op in ops:
