@@ -164,3 +164,59 @@ def test_sam_account_names_are_at_most_20_characters_unique_and_stable(ad, tmp_p
         ldap=connection, extra_vars={"roster_users": users, "roster_passwords": passwords})
     assert again.rc == 0 and not again.result("apply")["changed"], again.text
     assert ad.highest_usn() == usn
+
+
+def test_backup_change_restore_round_trip(ad, tmp_path):
+    users, passwords = ad_roster()
+    assert ad_apply(tmp_path, ad, users, passwords).rc == 0
+    before = dict((mail, (dn.lower(), attrs)) for mail, (dn, attrs) in ad.users().items())
+    path = tmp_path / "ad-snapshot.json"
+    connection = ad.connection_options(ou_per_department=True)
+    taken = run_playbook(tmp_path, [{"name": "snap", "mailops.mailbox.snapshot": {"path": str(path)}}], ldap=connection)
+    assert taken.rc == 0, taken.text
+    snap = taken.result("snap")
+    assert snap["verified"] and snap["users"] == 3
+    assert "not included" in path.read_text()  # it says what AD cannot give back: no password is in it
+    for secret in passwords.values():
+        assert secret not in path.read_text()
+
+    # Change: a move and a new title, a disable, a new user.
+    users[0].update(department="Finance", title="Controller")
+    users[1]["state"] = "disabled"
+    extra = dict(email="new.hire@example.org", name="New Hire", department=u"总部", title=None, employee_id=None,
+                 mobile=None, aliases=[], state="present")
+    passwords[extra["email"]] = "Init-" + secrets.token_urlsafe(10) + "9a"
+    assert ad_apply(tmp_path, ad, users + [extra], passwords).rc == 0
+    assert ad.users() != {}
+
+    restored = run_playbook(tmp_path, [{"name": "restore", "mailops.mailbox.restore": {"src": str(path)}}],
+                            ldap=connection)
+    assert restored.rc == 0, restored.text
+    after = dict((mail, (dn.lower(), attrs)) for mail, (dn, attrs) in ad.users().items())
+    assert set(after) == set(before)
+    for mail, (dn, attrs) in before.items():
+        assert after[mail][0] == dn
+        for name in ("department", "title", "userAccountControl", "proxyAddresses", "displayName", "sAMAccountName"):
+            assert after[mail][1].get(name) == attrs.get(name), (mail, name)
+    usn = ad.highest_usn()
+    again = run_playbook(tmp_path, [{"name": "restore", "mailops.mailbox.restore": {"src": str(path)}}],
+                         ldap=connection)
+    assert again.rc == 0 and not again.result("restore")["changed"], again.text
+    assert ad.highest_usn() == usn
+
+
+def test_purge_guards(ad, tmp_path):
+    users, passwords = ad_roster()
+    assert ad_apply(tmp_path, ad, users, passwords).rc == 0
+    usn = ad.highest_usn()
+    refused = ad_apply(tmp_path, ad, users[:1], passwords, purge=True, max_removals=1)
+    assert refused.rc != 0 and "max_removals=1" in refused.result("apply")["msg"]
+    assert ad.highest_usn() == usn
+    protected = ad_apply(tmp_path, ad, users[:1], passwords, purge=True, max_removals=1,
+                         protected=["jose.muller@example.org"])
+    assert protected.rc == 0, protected.text
+    assert protected.result("apply")["disabled"] == ["ouyang.nana@example.org"]
+    stored = ad.users()
+    assert stored["ouyang.nana@example.org"][1]["userAccountControl"] == ["514"]
+    assert stored["jose.muller@example.org"][1]["userAccountControl"] == ["512"]
+    assert ad.bind_error("ouyang.nana@example.org", passwords["ouyang.nana@example.org"]) == "533"
