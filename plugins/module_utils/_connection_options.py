@@ -15,7 +15,7 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, graph, ldap_connection
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, google, graph, ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
@@ -93,6 +93,12 @@ def _requests_missing():
     return ('requests', REQUESTS_IMPORT_ERROR) if REQUESTS_IMPORT_ERROR else None
 
 
+def _google_missing():
+    if google.CRYPTOGRAPHY_IMPORT_ERROR:
+        return 'cryptography', google.CRYPTOGRAPHY_IMPORT_ERROR
+    return _requests_missing()
+
+
 class Backend:
     """One entry of the registry: how a backend's options dict is declared (``options``, documented
     in the doc fragment ``mailops.mailbox.<name>``), which environment variables hold its secrets,
@@ -111,6 +117,7 @@ REGISTRY = dict((backend.name, backend) for backend in (
     Backend('ldap', LDAP_OPTIONS, _ldap_provider, _ldap_missing, ('MAILBOX_LDAP_BIND_PW',)),
     Backend('exmail', exmail.OPTIONS, exmail.make_provider, _requests_missing, ('MAILBOX_EXMAIL_SECRET',)),
     Backend('graph', graph.OPTIONS, graph.make_provider, _requests_missing, ('MAILBOX_GRAPH_CLIENT_SECRET',)),
+    Backend('google', google.OPTIONS, google.make_provider, _google_missing, ('MAILBOX_GOOGLE_SERVICE_ACCOUNT',)),
 ))
 BACKENDS = tuple(REGISTRY)
 DOC_FRAGMENTS = tuple('mailops.mailbox.%s' % name for name in BACKENDS)

@@ -81,3 +81,18 @@ def ad(samba_dc):
     """The session's Samba DC with nothing below its managed OU."""
     samba_dc.reset()
     return samba_dc
+
+
+@pytest.fixture(scope="session")
+def google_server():
+    from tests.harness.fake_google import FakeGoogle
+    server = FakeGoogle().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def google_api(google_server):
+    """The session's fake Google Directory API (and token endpoint), empty, counters at zero."""
+    google_server.reset()
+    return google_server
