@@ -20,7 +20,7 @@ options:
       - C(exmail) is Tencent Exmail (腾讯企业邮) through its contact-management API; its connection is O(exmail).
       - C(graph) is Microsoft 365 through Microsoft Graph; its connection is O(graph).
       - C(google) is Google Workspace through the Admin SDK Directory API; its connection is O(google).
-      - What a backend cannot do (for example O(update_password=always) where passwords cannot be read back)
+      - What a backend cannot do (for example C(update_password=always) where passwords cannot be read back)
         fails before anything is written, naming the backend and the option.
     type: str
     choices: [ldap, exmail, graph, google]

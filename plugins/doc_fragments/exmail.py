@@ -18,7 +18,7 @@ options:
       - A user's C(email) is its C(userid); C(name), C(department) (a department id), C(title) (C(position)),
         C(employee_id) (C(extid)), C(mobile), C(aliases) (C(slaves), at most 5) and C(state) (C(enable)) map one
         to one. A new user's password is set with C(cpwd_login=1), so the person sets their own at first login.
-      - Exmail cannot give a password back, so O(update_password=always) is refused; departments have no
+      - Exmail cannot give a password back, so C(update_password=always) is refused; departments have no
         description; a user's department must exist in Exmail (the department module creates it).
       - Set it once for every module of this collection with C(module_defaults) and the action group
         C(group/mailops.mailbox.all).

@@ -19,8 +19,8 @@ options:
         C(displayName) (C(givenName) and C(surname) derived from it), C(department), C(title) (C(jobTitle)),
         C(employee_id) (C(employeeId)), C(mobile) (C(mobilePhone)), C(state) (C(accountEnabled)). A new user's
         password has C(forceChangePasswordNextSignIn).
-      - Graph cannot give a password back, so O(update_password=always) is refused. Aliases (C(proxyAddresses))
-        are read-only in Graph (Exchange Online manages them): they are read and compared, never written, and a
+      - Graph cannot give a password back, so C(update_password=always) is refused. Aliases (C(proxyAddresses))
+        are read-only in Graph (Exchange Online manages them); they are read and compared, never written, and a
         roster whose aliases differ gets one warning listing the users. Departments are only the users'
         C(department) text, so the department module writes nothing for this backend.
       - Set it once for every module of this collection with C(module_defaults) and the action group

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import re
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
@@ -40,6 +41,7 @@ LDAP_OPTIONS = dict(
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
 )
 
+
 def ldap_options(params):
     """The ``ldap`` dict with defaults derived from ``base_dn`` and the password as a Secret."""
     options = dict(params)
@@ -50,15 +52,24 @@ def ldap_options(params):
         raise ValueError('ldap.timeout must be a positive number of seconds')
     if options['password_rounds'] < 1000:
         raise ValueError('ldap.password_rounds must be at least 1000')
-    if plaintext_to_network(options['server_uri'], options['start_tls']) and not options['allow_plaintext']:
-        raise ValueError('ldap.server_uri %s would send the bind password and every user password in clear over the '
-                         'network: use ldaps://, or start_tls: true, or set allow_plaintext: true if the network is '
-                         'trusted' % options['server_uri'])
+    if not options['allow_plaintext']:
+        for uri in server_uris(options['server_uri']):
+            if plaintext_to_network(uri, options['start_tls']):
+                raise ValueError('ldap.server_uri %s would send the bind password and every user password in clear over '
+                                 'the network: use ldaps://, or start_tls: true, or set allow_plaintext: true if the '
+                                 'network is trusted' % (uri if uri == options['server_uri'].strip()
+                                                         else '"%s" (in %s)' % (uri, options['server_uri'])))
     return options
 
 
+def server_uris(server_uri):
+    """Every URI of ``server_uri``: libldap takes a list separated by spaces or commas and tries each
+    in turn, so the bind password may go to any of them."""
+    return [uri for uri in re.split(r'[\s,]+', server_uri) if uri]
+
+
 def plaintext_to_network(uri, start_tls):
-    """Whether ``uri`` is plain ``ldap://`` without StartTLS to a host that is not this machine."""
+    """Whether one ``uri`` is plain ``ldap://`` without StartTLS to a host that is not this machine."""
     parsed = urlparse(uri)
     if parsed.scheme.lower() != 'ldap' or start_tls:
         return False
@@ -131,6 +142,18 @@ def backend_argument_spec():
 
 
 BACKEND_REQUIRED_IF = [('backend', name, [name]) for name in BACKENDS]
+
+
+def connection_secrets(params):
+    """Every value given to a ``no_log`` option of a backend's connection dict (bind_pw, client
+    secrets): what must stay masked in every output, whatever else is unmasked."""
+    found = set()
+    for name, spec in backend_argument_spec().items():
+        given = params.get(name) or {}
+        for key, option in (spec.get('options') or {}).items():
+            if option.get('no_log') and given.get(key):
+                found.add(str(given[key]))
+    return found
 
 
 def make_provider(module):

@@ -4,6 +4,7 @@ counting (reads and writes), tokens that expire on demand, and throttling on dem
 import json
 import random
 import secrets
+import ssl
 import threading
 import time
 from collections import Counter
@@ -26,7 +27,8 @@ class FakeApi:
     ``throttle(ratio, retry_after)`` makes that share of the API requests (token requests aside)
     answer the vendor's throttling answer, chosen by a seeded generator so runs are repeatable.
     ``expire_tokens()`` makes every token issued so far expired. ``calls`` counts requests by
-    endpoint; ``reads``/``writes`` count the directory reads and the write requests received.
+    endpoint (inside a JSON batch too); ``http_requests`` counts HTTP requests; ``reads``/``writes``
+    count the directory reads and the write requests received (a batch's sub-requests each).
     """
 
     def __init__(self, seed=13):
@@ -39,6 +41,7 @@ class FakeApi:
     def reset(self):
         with self.lock:
             self.calls = Counter()
+            self.http_requests = 0
             self.reads = 0
             self.writes = 0
             self.throttled = 0
@@ -53,7 +56,7 @@ class FakeApi:
 
     def reset_counters(self):
         with self.lock:
-            self.tokens_issued = self.api_requests = 0
+            self.tokens_issued = self.api_requests = self.http_requests = 0
             self.calls = Counter()
             self.reads = self.writes = self.throttled = 0
 
@@ -105,11 +108,14 @@ class FakeApi:
 
     # Server --------------------------------------------------------------------------------
 
+    tls = False
+
     @property
     def url(self):
-        return "http://%s:%d" % (HOST, self.server.server_address[1])
+        return "%s://%s:%d" % ("https" if self.tls else "http", HOST, self.server.server_address[1])
 
-    def start(self):
+    def start(self, certs=None):
+        """Serve on a free port; over TLS with ``certs`` (the harness's CertPaths)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -123,6 +129,8 @@ class FakeApi:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 query = dict((k, v[0]) for k, v in parse_qs(parts.query, keep_blank_values=True).items())
+                with fake.lock:
+                    fake.http_requests += 1
                 answer = fake.route(self.command, parts.path, query, self.headers, raw)
                 data = b"" if answer.body is None else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
                 self.send_response(answer.status)
@@ -138,6 +146,11 @@ class FakeApi:
 
         self.server = ThreadingHTTPServer((HOST, 0), Handler)
         self.server.daemon_threads = True
+        if certs is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(certs.cert), str(certs.key))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.tls = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

@@ -1,4 +1,5 @@
-"""Session-wide lab servers (real slapd + Dovecot on 127.0.0.1)."""
+"""Session-wide lab servers (real slapd + Dovecot on 127.0.0.1): one pair per pytest-xdist worker,
+since session fixtures are per worker, each in its own temp dir on its own ports."""
 
 import atexit
 

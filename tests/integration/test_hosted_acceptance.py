@@ -2,15 +2,20 @@
 """Acceptance of the hosted backends (exmail, graph) beside ldap, through real ansible-playbook runs
 against the stateful fakes of the vendors' APIs and the harness's real slapd."""
 
+import json
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.integration.hosted import (
     DEPARTMENTS, apply_tasks, exmail_connection, graph_connection, make_roster, roster_vars, run_hosted,
 )
-from tests.integration.playbook import connection_defaults
+from tests.integration.playbook import REPO, connection_defaults, run_playbook_file
 
 BACKENDS = ("exmail", "graph")
 
@@ -230,3 +235,101 @@ def test_exmail_1000_users_rerun_reads_in_three_calls(exmail_api, tmp_path):
     assert again.rc == 0 and not again.result("apply")["changed"], again.text
     assert sum(exmail_api.calls.values()) <= 3, exmail_api.calls
     assert exmail_api.writes == 0
+
+
+@pytest.mark.parametrize("hosted", BACKENDS, indirect=True)
+def test_backup_change_restore_round_trip(hosted, tmp_path):
+    """Acceptance 2: snapshot, change (a user deleted, one edited, one added), restore; the deleted user comes
+    back with a new initial password written to an ansible-vault file, the only thing not restored as it was."""
+    backend, api, connection = hosted
+    users, passwords = make_roster(6)
+    assert apply(tmp_path, hosted, users, passwords).rc == 0
+    snapshot = tmp_path / "snapshot.json"
+    taken = run_hosted(tmp_path, backend, connection(), [{"name": "snap", "mailops.mailbox.snapshot": {"path": str(snapshot)}}])
+    assert taken.rc == 0 and taken.result("snap")["verified"], taken.text
+    before = info(tmp_path, backend, connection())
+    changed = [dict(u) for u in users if u["email"] != "user0001@example.org"] + [
+        dict(users[0], email="added@example.org", name="Added Person", employee_id="E9")]
+    changed[1]["title"] = "Changed"
+    passwords["added@example.org"] = "Pw-added-123456"
+    assert apply(tmp_path, hosted, changed, passwords, tasks=apply_tasks(purge=True, purge_action="delete")).rc == 0
+    assert info(tmp_path, backend, connection())["users"] != before["users"]
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("restore-test-vault-password\n")
+    dest = tmp_path / "new-passwords.yml"
+    task = {"name": "restore", "mailops.mailbox.restore": {"src": str(snapshot), "passwords_dest": str(dest)}}
+    restored = run_hosted(tmp_path, backend, connection(), [task],
+                          extra_args=["--vault-password-file", str(vault_password)])
+    assert restored.rc == 0, restored.text
+    result = restored.result("restore")
+    assert result["recreated"] == ["user0001@example.org"] and result["passwords_dest"] == str(dest)
+    assert info(tmp_path, backend, connection())["users"] == before["users"]
+    assert dest.read_text().startswith("$ANSIBLE_VAULT;1.1;AES256") and (dest.stat().st_mode & 0o777) == 0o600
+    plain = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-password-file",
+                            str(vault_password), str(dest)], capture_output=True, text=True, check=True).stdout
+    new_password = yaml.safe_load(plain)["mailbox_initial_passwords"]["user0001@example.org"]
+    assert list(yaml.safe_load(plain)["mailbox_initial_passwords"]) == ["user0001@example.org"]
+    assert new_password not in restored.text
+    if backend == "exmail":
+        stored = api.users["user0001@example.org"]
+        assert stored["password"] == new_password and stored["cpwd_login"] == 1
+    else:
+        assert api.by_upn("user0001@example.org")["passwordProfile"] == {
+            "password": new_password, "forceChangePasswordNextSignIn": True}
+    api.reset_counters()
+    again = run_hosted(tmp_path, backend, connection(), [dict(task, **{"mailops.mailbox.restore": {"src": str(snapshot)}})])
+    assert again.rc == 0 and not again.result("restore")["changed"] and api.writes == 0, again.text
+
+
+@pytest.mark.parametrize("hosted", BACKENDS, indirect=True)
+def test_roles_site_and_restore_on_hosted_backend(hosted, tmp_path):
+    """The backup, provision and restore roles with mailbox_backend and mailbox_<backend>, no ldap anywhere."""
+    backend, api, connection = hosted
+    users, passwords = make_roster(8)
+    backups = tmp_path / "backups"
+    settings = {"mailbox_backend": backend, "mailbox_" + backend: connection(), "mailbox_backup_dir": str(backups),
+                "mailbox_report_dir": str(tmp_path / "reports"),
+                "mailbox_roster": {"domain": "example.org", "departments": DEPARTMENTS, "users": users},
+                "mailbox_initial_passwords": passwords}
+    first = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings)
+    assert first.rc == 0, first.text
+    assert first.result("Ensure the users")["summary"]["created"] == 8 and len(api.users) == 8
+    snapshot, = sorted(backups.glob("*.json"))
+    assert json.loads(snapshot.read_text())["users"] == []
+    api.reset_counters()
+    again = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings)
+    assert again.rc == 0 and not again.result("Ensure the users")["changed"], again.text
+    assert api.writes == 0
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("roles-restore-vault-password\n")
+    dest = tmp_path / "restored-passwords.yml"
+    newest = sorted(backups.glob("*.json"))[-1]
+    restored = run_playbook_file(tmp_path, REPO / "playbooks" / "restore.yml", extra_args=[
+        "--vault-password-file", str(vault_password)], extra_vars=dict(
+            settings, mailbox_restore_snapshot=str(snapshot), mailbox_restore_passwords_dest=str(dest)))
+    assert restored.rc == 0, restored.text
+    assert not api.users and not dest.exists()  # back to the empty organisation; nobody re-created
+    assert len(sorted(backups.glob("*.json"))) == 3 and newest.exists()
+
+
+def test_tls_verified_by_default_and_with_ca_path(tmp_path):
+    """An https API with a certificate from a CA the system does not trust: refused by default, named as a TLS
+    failure; accepted with that CA in ca_path."""
+    from tests.harness.certs import make_certs
+    from tests.harness.fake_exmail import FakeExmail
+    (tmp_path / "tls").mkdir()
+    certs = make_certs(tmp_path / "tls")
+    api = FakeExmail().start(certs=certs)
+    try:
+        users, passwords = make_roster(2)
+        for user in users:
+            user["department"] = None
+        refused = run_hosted(tmp_path, "exmail", exmail_connection(api), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert refused.rc != 0 and "TLS verification failed" in refused.text and not api.users
+        trusted = run_hosted(tmp_path, "exmail", exmail_connection(api, ca_path=str(certs.ca)), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert trusted.rc == 0, trusted.text
+        assert len(api.users) == 2
+    finally:
+        api.stop()

@@ -26,6 +26,9 @@ CONTROL_RE = re.compile(u'[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]')
 BIDI_RE = re.compile(u'[\u202a-\u202e\u2066-\u2069]')
 TEXT_KEYS = ('name', 'department', 'title', 'employee_id', 'mobile')
 MAX_TEXT = 256
+# libxcrypt's crypt() takes at most 512 bytes (CRYPT_MAX_PASSPHRASE_SIZE), passlib 4096: a longer
+# password would fail while it is hashed, after other users were written.
+MAX_PASSWORD_BYTES = 512
 
 
 def email_problem(value):
@@ -47,6 +50,21 @@ def character_problem(value):
     bidi = BIDI_RE.search(value)
     if bidi:
         return 'contains the bidirectional control character U+%04X' % ord(bidi.group())
+    return None
+
+
+def password_problem(password):
+    """Why ``password`` cannot be stored as a password hash, or None. The message never holds it."""
+    if not isinstance(password, str) or password == '':
+        return 'must be a non-empty string'
+    if '\x00' in password:
+        return 'contains a NUL character, which no password hash can hold'
+    try:
+        size = len(password.encode('utf-8'))
+    except UnicodeEncodeError:
+        return 'is not valid Unicode text (it holds a lone surrogate)'
+    if size > MAX_PASSWORD_BYTES:
+        return 'is longer than %d bytes' % MAX_PASSWORD_BYTES
     return None
 
 
@@ -148,8 +166,9 @@ class _Validator:
         if 'aliases' in item:
             fields['aliases'] = self.aliases(index, item['aliases'], email, label)
         password = self.passwords.get(email) if email else None
-        if password is not None and (not isinstance(password, str) or password == ''):
-            self.problem(index, 'passwords', 'the password of %s must be a non-empty string' % email, email=label)
+        message = password_problem(password) if password is not None else None
+        if message:
+            self.problem(index, 'passwords', 'the password of %s %s' % (email, message), email=label)
             password = None
         if email:
             self.claim(index, 'email', email, label)

@@ -14,7 +14,7 @@ try:
 except ImportError:  # not on every platform; the figure is informative only
     resource = None
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets, make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
     option_problems, plan_problems, set_aside_read_only, user_problems,
@@ -42,8 +42,9 @@ def _finish(module, result, passwords, invocation, failed=False):
 
     Ansible masks every string of a result against every no_log value, which is quadratic: with
     10,000 passwords that alone takes minutes. The user passwords never reach a result by
-    construction (tested), so they leave the mask set here; bind_pw and other secrets stay in it."""
-    module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
+    construction (tested), so they leave the mask set here; bind_pw and every other connection secret
+    stay in it, even when a user's password is the same string."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()) - connection_secrets(module.params))
     result['invocation'] = invocation
     if failed:
         module.fail_json(**result)
@@ -80,6 +81,12 @@ def run_users(module, items, passwords, single=False, domain=None, provider=None
     params = module.params
     passwords = passwords or {}
     invocation = summarised_invocation(module.params)
+    try:
+        options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
+                              purge_action=params.get('purge_action', 'disable'),
+                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
+    except ValueError as exc:
+        _finish(module, dict(msg=str(exc), changed=False), passwords, invocation, failed=True)
     desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
                                        domain=domain or params['domain'], protected=params.get('protected') or (),
                                        passwords=passwords)
@@ -87,9 +94,6 @@ def run_users(module, items, passwords, single=False, domain=None, provider=None
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
                 invocation, failed=True)
-    options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
-                          purge_action=params.get('purge_action', 'disable'),
-                          max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
     provider = provider or make_provider(module)
     timings = _Timings()
     try:

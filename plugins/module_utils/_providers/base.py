@@ -60,6 +60,10 @@ class Provider(abc.ABC):
     #: The backend's name as the ``backend`` option spells it (used in messages).
     name = None
     capabilities = None
+    #: For a restore on a backend whose snapshots hold no passwords (``snapshot_format: json``): the
+    #: initial passwords of users it re-creates (set by the runner), and who they were.
+    restore_passwords = None
+    recreated = ()
 
     def __enter__(self):
         self.connect()

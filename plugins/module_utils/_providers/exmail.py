@@ -69,8 +69,8 @@ class ExmailClient(RestClient):
     def fetch_token(self):
         waits = RetryWaits('gettoken', self)
         while True:
-            response = self.send('GET', self.api_url + '/gettoken', params=dict(corpid=self.corp_id,
-                                                                                 corpsecret=self._secret))
+            credentials = dict(corpid=self.corp_id, corpsecret=self._secret)
+            response = self.send('GET', self.api_url + '/gettoken', params=credentials)
             verdict, value = self.judge(response)
             if verdict == RETRY:
                 waits.wait(value)
@@ -208,7 +208,8 @@ class ExmailProvider(JsonSnapshots, Provider):
         return sum(1 for item in self._user_list() if department_id in [int(i) for i in item.get('department') or []])
 
     def check(self, desired, current):
-        problems = address_problems(desired, self.read_users() if len(current) < len(self._user_list()) else current)
+        # Every address of the organisation counts, also when ``current`` holds only the listed users.
+        problems = address_problems(desired, self.read_users())
         for user in desired:
             department = user.fields.get('department')
             if user.state != 'absent' and department and self._id_of(department) is None:
@@ -222,6 +223,7 @@ class ExmailProvider(JsonSnapshots, Provider):
     # Writing -------------------------------------------------------------------------------
 
     def apply_users(self, changes, stop_on_error=False):
+        self._users = None  # what was read is out of date once this writes
         return in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
 
     def _apply_user(self, change):

@@ -24,6 +24,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
@@ -52,7 +53,7 @@ OPTIONS = dict(
     client_id=dict(type='str', required=True),
     client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GRAPH_CLIENT_SECRET'])),
     api_url=dict(type='str', default=DEFAULT_API_URL),
-    token_url=dict(type='str'),
+    token_url=dict(type='str', no_log=False),
     usage_location=dict(type='str'),
     license_sku=dict(type='str'),
 )
@@ -181,6 +182,10 @@ class GraphProvider(JsonSnapshots, Provider):
             users.append(CurrentUser(email, fields, ref=dict(id=item.get('id'))))
         return users
 
+    def check(self, desired, current):
+        """Every address of the tenant counts, also when ``current`` holds only the listed users."""
+        return address_problems(desired, self.read_users())
+
     def read_departments(self):
         """Graph has no department objects: the departments are the texts users hold."""
         names = sorted(set(u.fields['department'] for u in self.read_users() if u.fields.get('department')))
@@ -192,6 +197,7 @@ class GraphProvider(JsonSnapshots, Provider):
     # Writing -------------------------------------------------------------------------------
 
     def apply_users(self, changes, stop_on_error=False):
+        self._users = None  # what was read is out of date once this writes
         changes = list(changes)
         licensed = []
         for start in range(0, len(changes), BATCH_SIZE):

@@ -4,8 +4,9 @@
 """Snapshots for backends whose passwords cannot be read back (hosted mail): users and departments
 in roster format as JSON, restored through the same planner and writes as the users module.
 
-A restore re-creates missing users with new initial passwords (``new_passwords``, which the
-restore module writes to an ansible-vault file): the old passwords were never readable.
+A restore re-creates missing users with new initial passwords (``restore_passwords``, which the
+restore action plugin generates and writes to an ansible-vault file before anything is applied):
+the old passwords were never readable. ``recreated`` lists the users it re-created.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -56,9 +57,6 @@ class JsonSnapshots:
     """Mixin of the snapshot methods of ``Provider`` for hosted backends. The provider supplies
     ``name``, ``read_users``, ``read_departments``, ``apply_users``, ``apply_department`` and
     ``snapshot_scope()`` (what the snapshot was taken of, such as the corp id or tenant)."""
-
-    new_passwords = None
-    generate_password = None  # set by the restore runner: () -> str
 
     def snapshot_scope(self):
         return None
@@ -169,13 +167,14 @@ class JsonSnapshots:
         """Departments and users in the planned order; new passwords for re-created users (when the
         runner gave ``generate_password``; otherwise re-creating a user is refused before any write,
         as its old password cannot be restored)."""
-        recreated = [op.change.email for op in ops if op.entry.kind == 'user' and op.change.action == 'create']
-        if recreated and self.generate_password is None:
+        passwords = self.restore_passwords or {}
+        missing = [email for email in recreated_users(ops) if not passwords.get(email)]
+        if missing:
             raise ProviderError('restore on backend %s would re-create %d users (%s) whose passwords cannot be read '
-                                'back or restored; nothing was changed. Re-create them with the users module and new '
-                                'initial passwords, then restore again.'
-                                % (self.name, len(recreated), ', '.join(recreated[:10])))
-        self.new_passwords = {}
+                                'back; nothing was changed. Give passwords_dest (new initial passwords are written '
+                                'there, ansible-vault encrypted) or their passwords in passwords.'
+                                % (self.name, len(missing), ', '.join(missing[:10])))
+        self.recreated = []
         done = 0
         for op in ops:
             if op.entry.kind == 'department':
@@ -184,12 +183,18 @@ class JsonSnapshots:
                 continue
             change = op.change
             if change.action == 'create':
-                password = self.generate_password()
-                change.password = Secret(password)
-                self.new_passwords[change.email] = password
+                change.password = Secret(passwords[change.email])
             for _change, error in self.apply_users([change], stop_on_error=True):
                 if error is not None:
                     raise ProviderError('restore stopped at %s %s after %d of %d operations: %s. A re-run continues '
                                         'from there.' % (op.action, change.email, done, len(ops), error))
+            if change.action == 'create':
+                self.recreated.append(change.email)
             done += 1
         return done
+
+
+def recreated_users(ops):
+    """Emails of the users a restore plan re-creates (they need new initial passwords)."""
+    return [op.change.email for op in ops
+            if isinstance(op, RosterRestoreOp) and op.entry.kind == 'user' and op.change.action == 'create']

@@ -145,3 +145,20 @@ def test_template_cells_go_through_the_same_character_check():
     assert normalise.department_path(u'HQ/Sales\u202e') == (None, u'"Sales\u202e": ' + message)
     assert normalise.password(u'Pass\u202eword1') == (None, message)
     assert normalise.text(u'a\x9bb') == (None, 'contains a control character')
+
+
+@pytest.mark.parametrize('password, message', [
+    (u'a\x00b', 'contains a NUL character, which no password hash can hold'),
+    (u'x' * 513, 'is longer than 512 bytes'),
+    (u'\u5bc6' * 171, 'is longer than 512 bytes'),  # 513 bytes of UTF-8
+    (u'a\ud800b', 'is not valid Unicode text (it holds a lone surrogate)'),
+    (u'', 'must be a non-empty string'),
+    (5, 'must be a non-empty string'),
+])
+def test_passwords_no_hash_can_hold_are_problems_that_never_show_them(password, message):
+    _users, problems = validate_users([{'email': 'a@example.org', 'name': 'A'}], passwords={'a@example.org': password})
+    assert [(p.column, p.message, p.value) for p in problems] == [
+        ('passwords', 'the password of a@example.org ' + message, None)]
+    users, problems = validate_users([{'email': 'a@example.org', 'name': 'A'}],
+                                     passwords={'a@example.org': u'\u5bc6' * 170 + u'\t!'})
+    assert problems == [] and users[0].password.reveal().endswith(u'\t!')
