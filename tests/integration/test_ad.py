@@ -2,9 +2,13 @@
 """LDAP ``profile: ad`` against a real Samba AD DC (tests/harness/samba.py), through ansible-playbook."""
 
 import secrets
+import subprocess
+import sys
+from pathlib import Path
 
 import ldap
 import pytest
+import yaml
 
 from tests.integration.playbook import run_playbook
 
@@ -25,6 +29,12 @@ def test_harness_dc_verifies_its_certificate_and_counts_writes(ad):
     assert ad.bind_error("probe@" + ad.realm, "Probe-Pass-1x") == "533"
     conn.unbind_s()
 
+
+class UnsafeTagLoader(yaml.SafeLoader):
+    """Reads the ``!unsafe`` tags the collection writes as the plain strings they are."""
+
+
+UnsafeTagLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 DEPARTMENTS = [{"name": u"总部"}, {"name": u"销售部", "parent": u"总部"}, {"name": "Finance"}]
 
@@ -180,18 +190,31 @@ def test_backup_change_restore_round_trip(ad, tmp_path):
     for secret in passwords.values():
         assert secret not in path.read_text()
 
-    # Change: a move and a new title, a disable, a new user.
+    # Change: a move and a new title, a disable, a deletion, a new user.
     users[0].update(department="Finance", title="Controller")
     users[1]["state"] = "disabled"
+    users[2]["state"] = "absent"
     extra = dict(email="new.hire@example.org", name="New Hire", department=u"总部", title=None, employee_id=None,
                  mobile=None, aliases=[], state="present")
     passwords[extra["email"]] = "Init-" + secrets.token_urlsafe(10) + "9a"
     assert ad_apply(tmp_path, ad, users + [extra], passwords).rc == 0
     assert ad.users() != {}
 
-    restored = run_playbook(tmp_path, [{"name": "restore", "mailops.mailbox.restore": {"src": str(path)}}],
-                            ldap=connection)
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("ad-restore-vault-password\n")
+    dest = tmp_path / "new-passwords.yml"
+    restored = run_playbook(tmp_path, [{"name": "restore", "mailops.mailbox.restore": {
+        "src": str(path), "passwords_dest": str(dest)}}], ldap=connection,
+        extra_args=["--vault-password-file", str(vault_password)])
     assert restored.rc == 0, restored.text
+    assert restored.result("restore")["recreated"] == ["jose.muller@example.org"]
+    # unicodePwd is write-only: the re-created user has a new initial password, kept in the vault file.
+    plain = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-password-file",
+                            str(vault_password), str(dest)], capture_output=True, text=True, check=True).stdout
+    new_password = yaml.load(plain, Loader=UnsafeTagLoader)["mailbox_initial_passwords"]["jose.muller@example.org"]
+    assert new_password != passwords["jose.muller@example.org"] and new_password not in restored.text
+    assert ad.bind_error("jose.muller@example.org", new_password) == "773"
+    assert ad.bind_error("jose.muller@example.org", passwords["jose.muller@example.org"]) == "52e"
     after = dict((mail, (dn.lower(), attrs)) for mail, (dn, attrs) in ad.users().items())
     assert set(after) == set(before)
     for mail, (dn, attrs) in before.items():
