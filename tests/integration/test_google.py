@@ -2,12 +2,18 @@
 """backend: google through real ansible-playbook runs against the stateful fake of the Google Directory API."""
 
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+import yaml
 
 from passlib.hash import sha512_crypt
 
 from tests.integration.hosted import DEPARTMENTS, apply_tasks, make_roster, roster_vars, run_hosted
 from tests.integration.playbook import connection_defaults
+from tests.integration.test_ad import UnsafeTagLoader
 
 
 def google_connection(api, tmp_path, **overrides):
@@ -128,12 +134,23 @@ def test_backup_change_restore_and_purge_guards(google_api, tmp_path):
     assert snap.rc == 0 and snap.result("snap")["verified"], snap.text
     users[0].update(department="Finance", title="Controller")
     users[1]["state"] = "disabled"
+    users[2]["state"] = "absent"
     assert run_hosted(tmp_path, "google", connection, apply_tasks(), extra_vars=roster_vars(users, passwords)).rc == 0
     assert comparable(info(tmp_path, "google", connection)) != before
-    restored = run_hosted(tmp_path, "google", connection,
-                          [{"name": "restore", "mailops.mailbox.restore": {"src": str(path)}}])
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("google-restore-vault-password\n")
+    dest = tmp_path / "new-passwords.yml"
+    restored = run_hosted(tmp_path, "google", connection, [{"name": "restore", "mailops.mailbox.restore": {
+        "src": str(path), "passwords_dest": str(dest)}}], extra_args=["--vault-password-file", str(vault_password)])
     assert restored.rc == 0, restored.text
+    assert restored.result("restore")["recreated"] == ["user0002@example.org"]
     assert comparable(info(tmp_path, "google", connection)) == before
+    plain = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-password-file",
+                            str(vault_password), str(dest)], capture_output=True, text=True, check=True).stdout
+    new_password = yaml.load(plain, Loader=UnsafeTagLoader)["mailbox_initial_passwords"]["user0002@example.org"]
+    recreated = google_api.by_email("user0002@example.org")
+    assert sha512_crypt.verify(new_password, recreated["password"]) and recreated["changePasswordAtNextLogin"]
+    users[2]["state"] = "present"
     users[1]["state"] = "present"  # as restored
     users[0].update(department=before[0][0]["department"], title=before[0][0]["title"])
     google_api.reset_counters()
