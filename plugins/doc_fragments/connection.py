@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Backend selection; each backend's options dict is documented by its own fragment
-    # (mailops.mailbox.ldap, mailops.mailbox.exmail, mailops.mailbox.graph).
+    # (mailops.mailbox.ldap, mailops.mailbox.exmail, mailops.mailbox.graph, mailops.mailbox.google).
     DOCUMENTATION = r'''
 options:
   backend:
@@ -19,9 +19,10 @@ options:
         servers read their users from; its connection is O(ldap).
       - C(exmail) is Tencent Exmail (腾讯企业邮) through its contact-management API; its connection is O(exmail).
       - C(graph) is Microsoft 365 through Microsoft Graph; its connection is O(graph).
+      - C(google) is Google Workspace through the Admin SDK Directory API; its connection is O(google).
       - What a backend cannot do (for example C(update_password=always) where passwords cannot be read back)
         fails before anything is written, naming the backend and the option.
     type: str
-    choices: [ldap, exmail, graph]
+    choices: [ldap, exmail, graph, google]
     default: ldap
 '''

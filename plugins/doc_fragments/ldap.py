@@ -87,9 +87,28 @@ options:
           - A disabled user keeps its entry and mailbox; its password carries the lock marker C({CRYPT}!...)
             so every bind (and so every IMAP, POP3 or SMTP login through the directory) fails, and enabling
             it restores the old password. Where the server offers ppolicy, C(pwdAccountLockedTime) is set too.
+          - C(ad) (Active Directory, Samba AD) stores a user as a C(user) object C(CN=<sAMAccountName>) with
+            C(sAMAccountName) (at most 20 characters from the local part; a name already taken in the domain
+            gets a number, and an account keeps the name it was created with), C(userPrincipalName) and
+            C(mail) (the email), C(proxyAddresses) (C(SMTP:) the email, C(smtp:) each alias), C(displayName),
+            C(givenName) and C(sn), C(department), C(title), C(employeeID), C(mobile);
+            C(userAccountControl) 512 (enabled) or 514 (disabled, other bits kept). Passwords go to
+            C(unicodePwd) with C(pwdLastSet=0) (change at the first login), and only over C(ldaps://) or
+            StartTLS: on plain LDAP a run with passwords to set fails before any write.
+          - With C(ad), C(unicodePwd) cannot be read back, so O(ldap.password_scheme) and O(ldap.password_rounds)
+            do not apply, C(update_password=always) is refused, and snapshots are JSON (users and departments,
+            no passwords): a restore re-creates a deleted user with a new initial password.
         type: str
-        choices: [inetorgperson]
+        choices: [inetorgperson, ad]
         default: inetorgperson
+      ou_per_department:
+        description:
+          - With O(ldap.profile=ad), place each user in its department's OU (below O(ldap.departments_dn), made
+            by the department module) instead of O(ldap.users_dn); a user whose department changes is moved
+            (modrdn with newSuperior). Users without a department stay in O(ldap.users_dn).
+          - Refused with O(ldap.profile=inetorgperson), whose DNs stay stable below O(ldap.users_dn).
+        type: bool
+        default: false
       password_scheme:
         description:
           - Hash scheme for new passwords, stored as C({CRYPT}).
