@@ -44,6 +44,7 @@ import ldap
 import yaml
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import C_CRYPT
+from tests.bench import hosted_bench
 from tests.harness.servers import HOST, LabServers
 from tests.integration.playbook import (ANSIBLE_PLAYBOOK, CALLBACKS, COLLECTIONS, REPO, PlaybookRun,
                                         run_playbook)
@@ -382,6 +383,7 @@ def main():
                         help="site.yml figures at these sizes (none: skip; add 100000 for the 100k re-run)")
     parser.add_argument("--loop-users", type=int, default=1000, help="users in the ldap_entry loop (0: skip)")
     parser.add_argument("--no-roster", action="store_true", help="skip the roster generation figure")
+    parser.add_argument("--hosted-users", type=int, default=1000, help="users applied to each hosted fake (0: skip)")
     parser.add_argument("--json", default=str(REPO / ".build" / "bench.json"))
     args = parser.parse_args()
     report = dict(machine=machine(), sizes=[], site=[])
@@ -398,11 +400,15 @@ def main():
         if not args.no_roster:
             print("measuring roster generation ...", file=sys.stderr, flush=True)
             report["roster_generation"] = roster_generation(workdir)
+        if args.hosted_users:
+            report["hosted"] = hosted_bench.measure(args.hosted_users, workdir)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print("machine: %(cpus)d CPUs, %(memory_gib)s GiB, Python %(python)s, python-ldap %(python_ldap)s, %(slapd)s"
           % report["machine"])
     print(table(report))
+    if report.get("hosted"):
+        print(hosted_bench.table(report["hosted"], report["sizes"]))
     print("JSON: %s" % args.json)
 
 
