@@ -153,7 +153,7 @@ def baseline(size, workdir):
         with LabServers() as empty:
             ldapadd_seconds = baseline_ldapadd(empty.slapd, users, hashes, workdir)
         BASELINES[size] = dict(baseline_hash_s=hash_seconds, baseline_ldapadd_s=ldapadd_seconds,
-                           baseline_s=hash_seconds + ldapadd_seconds)
+                               baseline_s=hash_seconds + ldapadd_seconds)
     return BASELINES[size]
 
 
