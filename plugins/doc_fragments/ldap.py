@@ -94,10 +94,10 @@ options:
             C(givenName) and C(sn), C(department), C(title), C(employeeID), C(mobile);
             C(userAccountControl) 512 (enabled) or 514 (disabled, other bits kept). Passwords go to
             C(unicodePwd) with C(pwdLastSet=0) (change at the first login), and only over C(ldaps://) or
-            StartTLS: on plain LDAP a run with passwords to set fails before any write.
+            StartTLS; on plain LDAP a run with passwords to set fails before any write.
           - With C(ad), C(unicodePwd) cannot be read back, so O(ldap.password_scheme) and O(ldap.password_rounds)
             do not apply, C(update_password=always) is refused, and snapshots are JSON (users and departments,
-            no passwords): a restore re-creates a deleted user with a new initial password.
+            no passwords), and a restore re-creates a deleted user with a new initial password.
         type: str
         choices: [inetorgperson, ad]
         default: inetorgperson
