@@ -24,7 +24,7 @@ options:
         C(state=disabled) is C(suspended). A new user gets C(changePasswordAtNextLogin) and its password as a
         SHA-512-crypt hash (C(hashFunction=crypt)), so no clear password leaves the controller.
       - Departments are org units, created parents first by the department module.
-      - Google cannot give a password back, so O(update_password=always) is refused; a restore re-creates a
+      - Google cannot give a password back, so C(update_password=always) is refused; a restore re-creates a
         deleted user with a new initial password.
       - Set it once for every module of this collection with C(module_defaults) and the action group
         C(group/mailops.mailbox.all).

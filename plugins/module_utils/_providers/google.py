@@ -70,7 +70,7 @@ OPTIONS = dict(
     # A path, or (from the environment variable) the key file's JSON itself: no_log either way.
     service_account_file=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GOOGLE_SERVICE_ACCOUNT'])),
     api_url=dict(type='str', default=DEFAULT_API_URL),
-    token_url=dict(type='str'),
+    token_url=dict(type='str', no_log=False),
     max_in_flight=dict(type='int', default=4),
 )
 OPTIONS.update(http_options())
