@@ -133,7 +133,7 @@ def m365_rows():
            u'State or Province', u'ZIP or Postal Code', u'Country or Region')
     for email, family, given, path, title, _eid, mobile, _state in PEOPLE:
         display = u'' if given == u'四' else _full_name(family, given)
-        yield (email, given, family, display, title, path.split(u'/')[-1], u'A-%s' % _eid[-3:], u'+86 10 8888 0000',
+        yield (email, given, family, display, title, path.rsplit(u'/', 1)[-1], u'A-%s' % _eid[-3:], u'+86 10 8888 0000',
                mobile, u'', u'%s@personal.example.com' % _local(email), u'1 Example Road', u'Beijing', u'Beijing',
                u'100000', u'China')
 
@@ -149,7 +149,7 @@ def google_rows():
     for email, family, given, path, title, eid, mobile, state in PEOPLE:
         unit = u'/' if path == u'总部' else u'/' + path
         yield (given, family, email, u'****', u'', unit, u'', u'%s@personal.example.com' % _local(email),
-               u'+86 10 8888 0000', mobile, eid, u'Full time', title, u'zhang.san@example.org', path.split(u'/')[-1],
+               u'+86 10 8888 0000', mobile, eid, u'Full time', title, u'zhang.san@example.org', path.rsplit(u'/', 1)[-1],
                u'CC-01', u'FALSE', u'Suspended' if state == u'disabled' else u'Active')
 
 

@@ -22,7 +22,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
-    MissingLibrary, delimiter_option, read_template,
+    MissingLibrary, delimiter_option, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
     parse_passwords, parse_roster, render_passwords, render_roster,
@@ -65,10 +65,11 @@ class ActionModule(ActionBase):
                                 password_policy=args['password_policy'], extra_columns=args['extra_columns'],
                                 departments=args['departments'], source=args['source'])
             delimiter = delimiter_option(args['delimiter'])
+            max_rows = max_rows_option(args['max_rows'])
         except ValueError as exc:
             raise RosterFailed(str(exc))
         vault = _Vault(self._loader, args['vault_id'])
-        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter)
+        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
         previous = _read_previous(paths.previous, args['previous'] is not None)
         existing_text = vault.read_passwords_text(paths.passwords_dest)
         existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
@@ -168,10 +169,11 @@ def _parse_passwords(path, text):
         raise RosterFailed('passwords_dest: %s %s' % (path, exc))
 
 
-def _read_template(src, sheet, encoding, delimiter):
+def _read_template(src, sheet, encoding, delimiter, max_rows):
+    """The template, its rows read as the roster is built from them."""
     try:
         return read_template(src, source_name=os.path.basename(src), sheet=sheet, encoding=encoding,
-                             delimiter=delimiter)
+                             delimiter=delimiter, max_rows=max_rows, stream=True)
     except MissingLibrary as exc:
         raise RosterFailed(missing_required_lib(exc.library), exception=exc.import_error)
     except (IOError, OSError) as exc:

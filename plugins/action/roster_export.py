@@ -16,10 +16,12 @@ __metaclass__ = type
 import os
 
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_text
+from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.action.roster import (
-    PASSWORDS_MODE, ROSTER_MODE, RosterFailed, _read_text, _Vault, _write_atomically,
+    PASSWORDS_MODE, ROSTER_MODE, RosterFailed, _read_text, _write_atomically,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export import (
     FORMATS, export_roster, file_bytes, masked_rows, read_rows, rows_text,
@@ -28,7 +30,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_o
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords, parse_roster
 
 
 class ActionModule(ActionBase):
@@ -67,7 +69,7 @@ class ActionModule(ActionBase):
             path = os.path.abspath(args['passwords_src'])
             if not os.path.exists(path):
                 raise RosterFailed('passwords_src: %s does not exist' % path)
-            passwords = _Vault(self._loader, None).read_passwords(path)
+            passwords = _read_passwords(self._loader, path)
 
         export = export_roster(roster, args['format'], passwords)
         data = file_bytes(export, bom=args['bom'])
@@ -89,11 +91,30 @@ class ActionModule(ActionBase):
         result = dict(changed=changed, dest=dest, format=fmt.name, users=len(export.rows), left_out=export.left_out,
                       with_passwords=export.with_passwords)
         if self._task.diff and changed:
-            before = masked_rows(old_rows[1:], export.password_column) if old_rows else []
-            result['diff'] = dict(before_header=dest, after_header=dest,
-                                  before=rows_text(old_rows[:1] + before) if old_rows else '',
-                                  after=rows_text([export.header] + masked_rows(export.rows, export.password_column)))
+            result['diff'] = dict(before_header=dest, after_header=dest, before=rows_text(masked_rows(old_rows or [])),
+                                  after=rows_text(masked_rows([export.header] + export.rows)))
         return result
+
+
+def _read_passwords(loader, path):
+    """``{email: Secret}`` of the ansible-vault file ``path``, decrypted with the play's vault secrets."""
+    data = _read_bytes(path)
+    if not is_encrypted(data):
+        raise RosterFailed('passwords_src: %s is not ansible-vault encrypted: give the passwords file that '
+                           'mailops.mailbox.roster wrote' % path)
+    secrets = list(loader._vault.secrets or [])
+    if not secrets:
+        raise RosterFailed('passwords_src: no vault secret is loaded to decrypt %s: run with --vault-id, '
+                           '--vault-password-file or --ask-vault-pass' % path)
+    try:
+        plaintext = VaultLib(secrets).decrypt(data)
+    except AnsibleVaultError:
+        raise RosterFailed('passwords_src: %s cannot be decrypted with the vault secrets loaded (%s)'
+                           % (path, ', '.join(name for name, _secret in secrets)))
+    try:
+        return parse_passwords(to_text(plaintext, errors='surrogate_or_strict'))
+    except (ValueError, UnicodeError) as exc:
+        raise RosterFailed('passwords_src: %s %s' % (path, exc if isinstance(exc, ValueError) else 'is not UTF-8'))
 
 
 def _read_bytes(path):

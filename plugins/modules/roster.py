@@ -26,6 +26,14 @@ description:
     V(absent); C(在职), C(停用) or C(离职)). Only C(name) and C(department) are required.
   - The staff lists of Microsoft 365, Google Workspace, Tencent Exmail, WeCom, DingTalk and Feishu are read as they
     are, with their own headers (see O(source)).
+  - A problem never shows a password. A problem in the password column, and in a row with more cells than headers
+    (an unquoted delimiter shifts the cells right, so any cell from the password column on may hold part of one),
+    names the row and the column only; a cell without a header is never shown either.
+  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result; the
+    template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
+    open, which takes the rows after it into that cell).
+  - Every string the roster file and the passwords file hold is tagged C(!unsafe), so Ansible never evaluates
+    C({{ }}), C({% %}) or C({#comment#}) from a cell, however the file is loaded.
   - Cells are normalised with Unicode NFKC, trimmed (U+3000 and zero-width characters too), emails lower-cased;
     numbers Excel stored as floats (C(13800000000.0), C(1.38E+10)) are written as the digits typed.
   - A department is a path, C(总部/销售部), which also builds the C(departments) tree of the roster.
@@ -190,6 +198,13 @@ options:
       - The vault identity to encrypt with when the play has loaded several (C(--vault-id prod@...)). The first one
         loaded when omitted.
     type: str
+  max_rows:
+    description:
+      - The most data rows the template may have. A longer template is refused with a problem naming the first row
+        past the limit; it is checked while the file is read, so a file of millions of rows fails after reading this
+        many, not after reading all of it.
+    type: int
+    default: 200000
 notes:
   - Requires openpyxl for XLSX templates and pypinyin for addresses generated from Chinese names, on the controller.
   - A blank email is matched to the previous roster by employee id, or else by name; two people with the same name

@@ -22,7 +22,7 @@ description:
     O(passwords_src) is given).
   - V(exmail) is the Tencent Exmail batch-import workbook (XLSX; the department as a path in C(所属部门); the password
     column blank unless O(passwords_src) is given).
-  - Every file reads back with M(mailops.mailbox.roster) to the same users (with the tree where the format has one):
+  - Every file reads back with M(mailops.mailbox.roster) to the same users (with the tree where the format has one);
     names are split into first and last name the way the roster module joins them again (张三 as 张 + 三, John Smith
     as John + Smith).
   - Against CSV injection (formula injection) every cell that starts with V(=), V(+), V(-), V(@), a tab or a carriage

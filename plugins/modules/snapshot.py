@@ -20,12 +20,19 @@ description:
   - Also writes the directory in roster format (no secrets) to O(roster_path), in the same run and from the same
     connection, for a human-readable copy beside the snapshot; without O(roster_path) it is returned as RV(roster).
   - With O(keep), removes older snapshots from the snapshot's directory once this one is verified.
-  - The file holds password hashes. Keep it in a directory only the operator can read, as the
+  - On a hosted backend (O(backend=exmail), O(backend=graph)) the snapshot is JSON, the departments and users in
+    roster format. These APIs never give a password back, so it holds none; M(mailops.mailbox.restore) re-creates a
+    missing user with a new initial password.
+  - The file holds password hashes (LDAP). Keep it in a directory only the operator can read, as the
     C(mailops.mailbox.backup) role does (C(0700)), and encrypt it where it leaves the machine.
 author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
 attributes:
   check_mode:
@@ -39,8 +46,9 @@ options:
   path:
     description:
       - The snapshot file to write. Its directory must exist (except in check mode).
-      - Name it C(<stamp>.ldif) with the UTC time as the stamp, C(%Y%m%dT%H%M%S%fZ) (for example
-        C(20261125T101500123456Z.ldif)), as the C(mailops.mailbox.backup) role does, for O(keep) and the
+      - Name it C(<stamp>.ldif) (C(<stamp>.json) on a hosted backend) with the UTC time as the stamp,
+        C(%Y%m%dT%H%M%S%fZ) (for example C(20261125T101500123456Z.ldif)), as the C(mailops.mailbox.backup) role does,
+        for O(keep) and the
         C(mailops.mailbox.restore) role's C(latest) to count it.
     type: path
     required: true
@@ -55,7 +63,8 @@ options:
     description:
       - Keep only the newest O(keep) snapshots in the directory of O(path) (this one included) and remove the
         older ones, each with its C(<stamp>.roster.yml) copy.
-      - Only files named C(<stamp>.ldif) (see O(path)) are snapshots, ordered by that stamp. Other files, such as
+      - Only files named C(<stamp>.ldif) or C(<stamp>.json) (see O(path)) are snapshots, ordered by that stamp. Other
+        files, such as
         a C(pre-migration.ldif) copied there by hand, are never removed.
       - Unset, nothing is removed.
     type: int

@@ -282,6 +282,9 @@ ERROR_CLASSES = {
     "empty file": (b"", {}, [(None, None)], "the file is empty"),
     "undecodable bytes": (_gbk_with_bad_bytes(), {}, [(3, "部门")], "bytes that are not valid"),
     "more cells than headers": (HEADER + "张三,,技术部,,,,surplus\r\n", {}, [(2, "G")], "more cells than headers"),
+    "line break in a cell": (HEADER + "张三,,\"技术部\n\",,,\r\n", {}, [(2, "部门")], "holds a line break"),
+    "more rows than max_rows": (HEADER + "张三,,技术部,,,\r\n李四,,技术部,,,\r\n", {"max_rows": 1}, [(3, None)],
+                                "more than 1 data rows (max_rows)"),
 }
 
 
@@ -297,6 +300,22 @@ def test_every_error_class_fails_with_its_row_and_column_and_changes_nothing(lab
     assert [(p["row"], p["column"]) for p in result["problems"]] == expected
     assert fragment in result["problems"][0]["message"]
     assert set(result["problems"][0]) == {"row", "column", "value", "message"}
-    if expected[0][0] is not None:
+    if expected[0][1] is not None:
         assert "row %d, column %s: " % expected[0] in result["msg"]
+    elif expected[0][0] is not None:
+        assert "row %d: " % expected[0][0] in result["msg"]
     assert lab.snapshot() == before  # same bytes, same mtimes, no temporary file left behind
+
+
+def test_a_password_shifted_by_an_unquoted_comma_is_never_shown(lab):
+    result = lab.task(lab.template(HEADER + "张三,zs@example.org,技术部,,,Hidden,Word-9\r\n"))
+    assert result["failed"] is True
+    assert [(p["row"], p["column"], p["value"]) for p in result["problems"]] == [(2, "G", None)]
+    for secret in ("Hidden", "Word-9"):
+        assert secret not in json.dumps(result, ensure_ascii=False) and secret not in lab.output
+
+
+def test_max_rows_below_one_is_an_option_error(lab):
+    result = lab.task(lab.template(VALID), max_rows=0)
+    assert result["failed"] is True and result["msg"] == "max_rows: must be 1 or more, not 0"
+    assert lab.snapshot() == {}

@@ -8,7 +8,7 @@ import io
 import stat
 
 import openpyxl
-import yaml
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster
 
 from tests.integration.playbook import REPO, run_playbook
 
@@ -41,7 +41,7 @@ def equivalent_csv(path, flat, employee_id, state):
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(GENERIC_HEADER)
     for email, name, department, title, eid, mobile, status in PEOPLE:
-        writer.writerow((email, name, department.split("/")[-1] if flat else department, title,
+        writer.writerow((email, name, department.rsplit("/", 1)[-1] if flat else department, title,
                          eid if employee_id else "", mobile, status if state else ""))
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
@@ -55,7 +55,8 @@ def roster_task(name, src, out, **options):
 
 
 def roster_of(path):
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["mailbox_roster"]
+    """A roster vars file's ``mailbox_roster`` (its strings are tagged !unsafe)."""
+    return parse_roster(path.read_text(encoding="utf-8"))
 
 
 def test_every_example_converts_with_no_option_like_our_own_template(tmp_path):
@@ -128,8 +129,16 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
         if fmt != "m365":
             args["passwords_src"] = str(EXAMPLES / "passwords.yml")
         export_tasks.append({"name": "export " + fmt, "mailops.mailbox.roster_export": args})
-    tasks = export_tasks + [roster_task("reimport " + fmt, dest, out) for fmt, dest in sorted(exports.items())] + \
-        [dict(task, name="again " + task["name"]) for task in export_tasks]
+    clear = tmp_path / "clear-passwords.yml"
+    clear.write_text("mailbox_initial_passwords:\n  zhang.san@example.org: Clear-Text-Passw0rd\n", encoding="utf-8")
+    refused = {"name": "refused", "ignore_errors": True, "mailops.mailbox.roster_export": dict(
+        src=str(EXAMPLES / "roster.yml"), dest=str(out / "refused.csv"), format="google", passwords_src=str(clear))}
+    preview = {"name": "preview", "check_mode": True, "mailops.mailbox.roster_export": dict(
+        src=str(EXAMPLES / "roster.yml"), dest=str(out / "preview.xlsx"), format="exmail",
+        passwords_src=str(EXAMPLES / "passwords.yml"))}
+    tasks = [preview] + export_tasks + \
+        [roster_task("reimport " + fmt, dest, out) for fmt, dest in sorted(exports.items())] + \
+        [dict(task, name="again " + task["name"]) for task in export_tasks] + [refused]
     run = run_playbook(tmp_path, tasks, extra_args=VAULT, diff=True)
     assert run.rc == 0, run.text
     with open(EXAMPLES / "passwords.yml", "rb") as handle:
@@ -161,3 +170,45 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
     assert all(len(p) >= 12 for p in passwords) and "****" not in passwords
     assert not [p for p in passwords if p in run.text]
     assert "********" in run.text  # the diff shows the password column masked
+    # Check mode says what would change and writes nothing.
+    assert run.result("preview")["changed"] and run.result("preview")["users"] == 32
+    assert not (out / "preview.xlsx").exists()
+    # A passwords file in clear is refused, and nothing is written.
+    assert run.result("refused")["failed"] and "not ansible-vault encrypted" in run.result("refused")["msg"]
+    assert not (out / "refused.csv").exists() and "Clear-Text-Passw0rd" not in run.text
+
+
+def test_template_syntax_in_a_vendor_file_stays_text(tmp_path):
+    """A joined name, an org unit path and a status-bearing Google row, an M365 display name: every
+    cell reaches the roster as text that Ansible loads and never runs."""
+    marker = tmp_path / "command-ran"
+    pipe = "{{ lookup('pipe', 'touch %s') }}" % marker
+    google = tmp_path / "google.csv"
+    with open(google, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([
+            ("First Name [Required]", "Last Name [Required]", "Email Address [Required]", "Password [Required]",
+             "Org Unit Path [Required]", "Employee Title", "New Status [UPLOAD ONLY]"),
+            (pipe, "{{ 7*7 }}", "a@example.org", "****", "/总部/{% raw %}x", "{# c #}" + pipe, "Suspended")])
+    m365 = tmp_path / "m365.csv"
+    with open(m365, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("User Name", "Display Name", "Department", "Fax"),
+                                      ("b@example.org", pipe, "{{ 7*7 }}", "{{ 7*7 }}")])
+    out = tmp_path / "out"
+    out.mkdir()
+    generated = run_playbook(tmp_path, [roster_task("google", google, out), roster_task("m365", m365, out)],
+                             extra_args=VAULT)
+    assert generated.rc == 0 and not generated.result("google").get("failed"), generated.text
+    assert not marker.exists()
+    shown = tmp_path / "shown.txt"
+    loaded = run_playbook(tmp_path, [
+        {"name": "Load", "ansible.builtin.include_vars": {"file": str(out / "google.yml"), "name": "google"}},
+        {"name": "Show", "ansible.builtin.copy": {
+            "dest": str(shown), "mode": "0600",
+            "content": "{{ (google.mailbox_roster.users + mailbox_roster.users) | map(attribute='name') | join('|') }}\n"
+                       "{{ google.mailbox_roster.users[0].title }}\n{{ google.mailbox_roster.departments | "
+                       "map(attribute='name') | join('|') }}\n{{ mailbox_roster.users[0].department }}\n"}}],
+        extra_args=VAULT + ["-e", "@%s" % (out / "m365.yml")])
+    assert loaded.rc == 0, loaded.text
+    assert not marker.exists(), "a command in a vendor file's cell ran"
+    assert shown.read_text(encoding="utf-8").splitlines() == [
+        "%s {{ 7*7 }}|%s" % (pipe, pipe), "{# c #}" + pipe, "总部|{% raw %}x", "{{ 7*7 }}"]

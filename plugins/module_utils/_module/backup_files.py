@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The files beside a snapshot: its roster copy, and which files of a backup directory are snapshots.
 
-A backup directory holds ``<stamp>.ldif`` snapshots, each with its ``<stamp>.roster.yml`` copy, where
+A backup directory holds ``<stamp>.ldif`` snapshots (``<stamp>.json`` from a hosted backend), each
+with its ``<stamp>.roster.yml`` copy, where
 ``<stamp>`` is the UTC time the backup role names it by (``%Y%m%dT%H%M%S%fZ``: fixed width, so
 names sort in time order). Anything else an operator puts there (``pre-migration.ldif``) is not a
 snapshot: rotation never removes it and ``latest`` never picks it. The restore role's ``latest``
@@ -21,14 +22,13 @@ import tempfile
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
 # Keep in step with roles/restore/tasks/main.yml, which finds "latest" with this pattern.
-SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.ldif$')
+SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.(ldif|json)$')
 ROSTER_COPY_SUFFIX = '.roster.yml'
 
 
 def roster_copy_path(snapshot_path):
-    """``<stamp>.roster.yml`` beside ``<stamp>.ldif``."""
-    base = snapshot_path[:-len('.ldif')] if snapshot_path.endswith('.ldif') else snapshot_path
-    return base + ROSTER_COPY_SUFFIX
+    """``<stamp>.roster.yml`` beside ``<stamp>.ldif`` (or ``.json``)."""
+    return os.path.splitext(snapshot_path)[0] + ROSTER_COPY_SUFFIX
 
 
 def write_roster_copy(path, roster, snapshot_name):

@@ -16,6 +16,9 @@ except ImportError:  # not on every platform; the figure is informative only
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets, make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
+    option_problems, plan_problems, set_aside_read_only, user_problems,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
     ACTION_KEYS, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
@@ -72,8 +75,9 @@ def users_input(module):
     return items, passwords, domain
 
 
-def run_users(module, items, passwords, single=False, domain=None):
-    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
+def run_users(module, items, passwords, single=False, domain=None, provider=None):
+    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result.
+    ``provider`` defaults to the one the module's backend options describe."""
     params = module.params
     passwords = passwords or {}
     invocation = summarised_invocation(module.params)
@@ -90,7 +94,7 @@ def run_users(module, items, passwords, single=False, domain=None):
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
                 invocation, failed=True)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     timings = _Timings()
     try:
         with provider:
@@ -105,12 +109,23 @@ def run_users(module, items, passwords, single=False, domain=None):
 
 def _plan_and_apply(module, provider, desired, options, single, timings):
     """The result of one run: the plan (check mode, or nothing to do) or what was applied."""
+    backend, capabilities = provider.name, provider.capabilities
+    problems = option_problems(backend, capabilities, options.update_password)
+    problems += user_problems(backend, capabilities, desired)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     current = provider.read_users(emails=set(u.email for u in desired) if single else None)
     timings.lap('read')
+    warning = set_aside_read_only(backend, capabilities, desired, current)
+    if warning:
+        module.warn(warning)
     problems = provider.check(desired, current)
     if problems:
         raise ProblemsFound(problems, what='users list')
     the_plan = plan(desired, current, options, password_matches=provider.password_matches)
+    problems = plan_problems(backend, capabilities, the_plan.changes)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     timings.lap('plan')
     refused = _unapproved_deletions(module.params.get('allowed_deletions'), the_plan)
     if refused:

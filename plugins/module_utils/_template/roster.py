@@ -134,11 +134,13 @@ class _Builder:
         self.previous = previous or dict(domain=None, departments=[], users=[])
         self.existing_passwords = existing_passwords
         self.result = RosterResult()
-        self.result.problems = list(table.problems)
+        # One list with the table's: the table adds to it while its rows are read.
+        self.result.problems = table.problems
         self.previous_entries = [_previous_entry(user) for user in self.previous['users']]
         self.owner = {}  # address -> row of the person holding it
         self.owner_kind = {}  # address -> 'email' or 'alias'
         self.columns = None
+        self.secret_index = None
 
     def problem(self, row, key, message, value=None):
         column = self.columns.label_for(row, key) if key else None
@@ -155,10 +157,13 @@ class _Builder:
                                              source=self.settings.source, domain=self.settings.domain)
         result.problems.extend(problems)
         result.source, result.ignored_columns = self.columns.source_name, self.columns.ignored
+        self.secret_index = self.columns.index.get('initial_password')
         people = [self.person(number, cells) for number, cells in table.rows]
         result.problems.extend(self.columns.problems)
         result.warnings.extend(self.columns.warnings())
         result.row_count = len(people)
+        if table.too_many_rows:
+            return self.failed()
         self.check_previous_domain()
         departments = self.department_tree(people)
         self.claim_addresses(people)
@@ -204,11 +209,27 @@ class _Builder:
         elif approximate:
             self.result.warnings.append(
                 'row %d, column %s: "%s" was read as %s; Excel\'s scientific format keeps only a few digits, so check '
-                'it, and format the column as Text' % (number, self.columns.label_for(number, key), normalise.clean(raw),
-                                                        value))
+                'it, and format the column as Text'
+                % (number, self.columns.label_for(number, key), normalise.clean(raw), value))
         return value
 
+    def guard_secrets(self, number, cells):
+        """A cell that may hold a password never shows its value: the password cell, and in a row
+        whose cells an unquoted delimiter shifted right, every cell from the password column on
+        (those are not read at all: they hold pieces of their left neighbours)."""
+        first = self.secret_index
+        if first is None:
+            return
+        shifted = number in self.table.shifted_rows
+        for index in range(first, len(cells)) if shifted else (first,):
+            problem = self.table.cell_problems.get((number, index))
+            if problem is not None:
+                problem.value = REDACTED
+            if shifted:
+                self.table.bad_cells.add((number, index))
+
     def person(self, number, cells):
+        self.guard_secrets(number, cells)
         person = Person(number)
         person.name = self.parsed(number, cells, 'name', normalise.name, required=True)
         person.path = self.parsed(number, cells, 'department', normalise.department_path)
