@@ -22,7 +22,7 @@ options:
         also the user's org unit (C(orgUnitPath)); C(employee_id) is the C(externalIds) entry of type
         C(organization), C(mobile) the C(phones) entry of type C(mobile); C(aliases) are the user's aliases;
         C(state=disabled) is C(suspended). A new user gets C(changePasswordAtNextLogin) and its password as a
-        SHA-512-crypt hash (C(hashFunction=crypt)); no clear password leaves the controller.
+        SHA-512-crypt hash (C(hashFunction=crypt)), so no clear password leaves the controller.
       - Departments are org units, created parents first by the department module.
       - Google cannot give a password back, so C(update_password=always) is refused; a restore re-creates a
         deleted user with a new initial password.

@@ -97,7 +97,7 @@ options:
             StartTLS; on plain LDAP a run with passwords to set fails before any write.
           - With C(ad), C(unicodePwd) cannot be read back, so O(ldap.password_scheme) and O(ldap.password_rounds)
             do not apply, C(update_password=always) is refused, and snapshots are JSON (users and departments,
-            no passwords); a restore re-creates a deleted user with a new initial password.
+            no passwords), and a restore re-creates a deleted user with a new initial password.
         type: str
         choices: [inetorgperson, ad]
         default: inetorgperson

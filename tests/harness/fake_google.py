@@ -133,13 +133,13 @@ class FakeGoogle(FakeApi):
             return Answer(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
         self.assertions.append(claims)
         now = time.time()
+        untimely = {"error": "invalid_grant",
+                    "error_description": "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe"}
         if header.get("alg") != "RS256" or header.get("kid") not in (None, self.key_id) or \
                 claims.get("iss") != self.client_email or claims.get("aud") != self.url + "/token":
-            return Answer(400, {"error": "invalid_grant", "error_description": "Invalid JWT: Token must be a short-lived "
-                                                                            "token and in a reasonable timeframe"})
+            return Answer(400, untimely)
         if not (claims.get("iat", 0) - 300 <= now <= claims.get("exp", 0)) or claims["exp"] - claims["iat"] > 3600:
-            return Answer(400, {"error": "invalid_grant", "error_description": "Invalid JWT: Token must be a short-lived "
-                                                                            "token and in a reasonable timeframe"})
+            return Answer(400, untimely)
         if claims.get("sub") != self.admin:
             return Answer(400, {"error": "invalid_grant", "error_description": "Invalid email or User ID"})
         if not set(str(claims.get("scope", "")).split()) <= self.delegated_scopes:

@@ -22,7 +22,7 @@ class Answer:
 
 
 class FakeApi:
-    """Subclasses implement ``route(method, path, query, headers, raw) -> Answer`` (``raw``: the body).
+    """Subclasses implement ``route(method, path, query, headers, raw) -> Answer`` (raw: the request body as bytes).
 
     ``throttle(ratio, retry_after)`` makes that share of the API requests (token requests aside)
     answer the vendor's throttling answer, chosen by a seeded generator so runs are repeatable.

@@ -45,7 +45,7 @@ def unavailable_reason():
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian packages {PACKAGES}: make system-deps)"
     if not Path("/usr/share/samba/setup/ad-schema").is_dir():
-        return f"the AD schema files are not installed (Debian package samba-ad-provision: make system-deps)"
+        return "the AD schema files are not installed (Debian package samba-ad-provision: make system-deps)"
     if os.geteuid() != 0:
         return "a Samba AD DC must run as root (it opens ports 389/636 and owns its databases)"
     return None

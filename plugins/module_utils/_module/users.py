@@ -21,7 +21,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabiliti
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
-    ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
+    ACTION_KEYS, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
@@ -127,6 +127,12 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
     if problems:
         raise ProblemsFound(problems, what='users list')
     timings.lap('plan')
+    refused = _unapproved_deletions(module.params.get('allowed_deletions'), the_plan)
+    if refused:
+        # Before any write, and without the diff: the caller archives these mailboxes and runs again.
+        return dict(changed=False, failed=True, summary=the_plan.summary(), unapproved_deletions=refused,
+                    msg='refusing to apply: the plan deletes %d users not in allowed_deletions (%s). Nothing was changed.'
+                    % (len(refused), ', '.join(refused)))
     result = _plan_result(module, the_plan)
     if module.check_mode or not the_plan.changed:
         return result
@@ -144,6 +150,14 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
         else:
             module.warn(outcome.message(len(changes)))
     return result
+
+
+def _unapproved_deletions(allowed, the_plan):
+    """Emails the plan deletes that ``allowed`` (None: any) does not list."""
+    if allowed is None:
+        return []
+    allowed = set(email.lower() for email in allowed)
+    return [change.email for change in the_plan.by_action(DELETE) if change.email not in allowed]
 
 
 def peak_rss_mb():

@@ -341,8 +341,7 @@ class GoogleProvider(JsonSnapshots, Provider):
 
     def apply_users(self, changes, stop_on_error=False):
         try:
-            for outcome in in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error):
-                yield outcome
+            yield from in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
         finally:
             self._users = None  # read again after writes (a restore checks what it did)
 
