@@ -63,7 +63,7 @@ class ActionModule(ActionBase):
         try:
             settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
                                 password_policy=args['password_policy'], extra_columns=args['extra_columns'],
-                                departments=args['departments'])
+                                departments=args['departments'], source=args['source'])
             delimiter = delimiter_option(args['delimiter'])
             max_rows = max_rows_option(args['max_rows'])
         except ValueError as exc:
@@ -94,7 +94,8 @@ class ActionModule(ActionBase):
 
         result = dict(changed=roster_changed or passwords_changed, users=len(built.roster['users']),
                       generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
-                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest)
+                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
+                      source=built.source, ignored_columns=built.ignored_columns)
         if built.warnings:
             result['warnings'] = built.warnings
         if self._task.check_mode:

@@ -21,6 +21,9 @@ author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
 options:

@@ -18,12 +18,18 @@ description:
   - Then verifies it, re-reading the file and counting its entries against the live directory; the task fails when
     they differ.
   - Also returns the directory in roster format (no secrets), for a human-readable copy beside the snapshot.
-  - The file holds password hashes. Keep it in a directory only the operator can read, as the
+  - On a hosted backend (O(backend=exmail), O(backend=graph)) the snapshot is JSON, the departments and users in
+    roster format. These APIs never give a password back, so it holds none; M(mailops.mailbox.restore) re-creates a
+    missing user with a new initial password.
+  - The file holds password hashes (LDAP). Keep it in a directory only the operator can read, as the
     C(mailops.mailbox.backup) role does (C(0700)), and encrypt it where it leaves the machine.
 author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
   - mailops.mailbox.action_group
 attributes:
   check_mode:

@@ -36,6 +36,7 @@ import ldap
 import yaml
 from passlib.hash import sha512_crypt
 
+from tests.bench import hosted_bench
 from tests.harness.servers import LabServers
 from tests.integration.playbook import REPO, run_playbook
 
@@ -230,6 +231,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--loop-users", type=int, default=1000, help="users in the ldap_entry loop (0: skip)")
     parser.add_argument("--no-roster", action="store_true", help="skip the roster generation figure")
+    parser.add_argument("--hosted-users", type=int, default=1000, help="users applied to each hosted fake (0: skip)")
     parser.add_argument("--json", default=str(REPO / ".build" / "bench.json"))
     args = parser.parse_args()
     report = dict(machine=machine(), sizes=[])
@@ -243,11 +245,15 @@ def main():
         if not args.no_roster:
             print("measuring roster generation ...", file=sys.stderr, flush=True)
             report["roster_generation"] = roster_generation(workdir)
+        if args.hosted_users:
+            report["hosted"] = hosted_bench.measure(args.hosted_users, workdir)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(report, indent=2))
     print("machine: %(cpus)d CPUs, %(memory_gib)s GiB, Python %(python)s, python-ldap %(python_ldap)s, %(slapd)s"
           % report["machine"])
     print(table(report))
+    if report.get("hosted"):
+        print(hosted_bench.table(report["hosted"], report["sizes"]))
     print("JSON: %s" % args.json)
 
 

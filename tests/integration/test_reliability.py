@@ -574,6 +574,9 @@ def test_plain_ldap_to_the_network_is_refused_before_connecting_unless_allowed(c
                   ignore_errors=True),
              dict(users_task(name="network name", ldap=connection_defaults(
                  clean_lab, server_uri="ldap://2130706433:%d" % listener.port)), ignore_errors=True),
+             # libldap tries each URI of a list in turn: the second would get the bind password in clear.
+             dict(users_task(name="list", ldap=connection_defaults(
+                 clean_lab, server_uri="ldaps://127.0.0.1:1 ldap://2130706433:%d" % listener.port)), ignore_errors=True),
              users_task(name="allowed", ldap=connection_defaults(
                  clean_lab, server_uri="ldap://2130706433:%d" % slapd.port, allow_plaintext=True))]
     try:
@@ -587,6 +590,9 @@ def test_plain_ldap_to_the_network_is_refused_before_connecting_unless_allowed(c
             "ldap.server_uri %s would send the bind password and every user password in clear over the network"
             % uri), result["msg"]
         assert result["_seconds"] < 3
+    assert run.result("list")["msg"].startswith(
+        'ldap.server_uri "ldap://2130706433:%d" (in ldaps://127.0.0.1:1 ldap://2130706433:%d) would send the bind '
+        'password and every user password in clear' % (listener.port, listener.port)), run.result("list")["msg"]
     assert listener.accepted == []
     assert run.result("allowed")["created"] == ["plain@example.org"]
     assert entry(clean_lab, "plain@example.org")["cn"] == ["P"]

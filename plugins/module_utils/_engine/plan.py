@@ -28,7 +28,8 @@ class PlanOptions:
         if purge_action not in PURGE_ACTIONS:
             raise ValueError('purge_action must be one of %s' % ', '.join(PURGE_ACTIONS))
         if max_removals < 0:
-            raise ValueError('max_removals must be 0 or more')
+            raise ValueError('max_removals must be 0 or more (it is %d): the number of disables plus deletes a run may '
+                             'plan before it is refused as a whole' % max_removals)
         self.update_password = update_password
         self.purge = purge
         self.purge_action = purge_action

@@ -21,8 +21,14 @@ DOMAIN_RE = re.compile(r'^%s$' % _DOMAIN)
 # LDAP's TelephoneNumber syntax is a PrintableString: keep mobile numbers to what it accepts.
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()./-]*$")
 CONTROL_RE = re.compile(u'[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]')
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make text
+# display in another order than it is stored, so a name or an address can pass for another one.
+BIDI_RE = re.compile(u'[\u202a-\u202e\u2066-\u2069]')
 TEXT_KEYS = ('name', 'department', 'title', 'employee_id', 'mobile')
 MAX_TEXT = 256
+# libxcrypt's crypt() takes at most 512 bytes (CRYPT_MAX_PASSPHRASE_SIZE), passlib 4096: a longer
+# password would fail while it is hashed, after other users were written.
+MAX_PASSWORD_BYTES = 512
 
 
 def email_problem(value):
@@ -33,6 +39,32 @@ def email_problem(value):
         return '"%s" is not an email address' % value
     if len(value.split('@', 1)[0]) > 64:
         return '"%s" has a local part longer than 64 characters' % value
+    return None
+
+
+def character_problem(value):
+    """Why the characters of ``value`` cannot be stored as text, or None: the one check every
+    free-text value (module input, template cells, department names) goes through."""
+    if CONTROL_RE.search(value):
+        return 'contains a control character'
+    bidi = BIDI_RE.search(value)
+    if bidi:
+        return 'contains the bidirectional control character U+%04X' % ord(bidi.group())
+    return None
+
+
+def password_problem(password):
+    """Why ``password`` cannot be stored as a password hash, or None. The message never holds it."""
+    if not isinstance(password, str) or password == '':
+        return 'must be a non-empty string'
+    if '\x00' in password:
+        return 'contains a NUL character, which no password hash can hold'
+    try:
+        size = len(password.encode('utf-8'))
+    except UnicodeEncodeError:
+        return 'is not valid Unicode text (it holds a lone surrogate)'
+    if size > MAX_PASSWORD_BYTES:
+        return 'is longer than %d bytes' % MAX_PASSWORD_BYTES
     return None
 
 
@@ -50,7 +82,7 @@ def normalise_domain(domain):
     return value
 
 
-def _text(value):
+def free_text(value):
     """Return (normalised, problem) for a free-text field; numbers become their digits."""
     if value is None or value == '':
         return None, None
@@ -59,8 +91,9 @@ def _text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     value = str(value)
-    if CONTROL_RE.search(value):
-        return None, 'contains a control character'
+    message = character_problem(value)
+    if message:
+        return None, message
     if len(value) > MAX_TEXT:
         return None, 'is longer than %d characters' % MAX_TEXT
     return value, None
@@ -121,7 +154,7 @@ class _Validator:
         for key in TEXT_KEYS:
             if key not in item:
                 continue
-            value, message = _text(item[key])
+            value, message = free_text(item[key])
             if message is None and key == 'mobile' and value and not PHONE_RE.match(value):
                 message = '"%s" is not a phone number (digits, spaces, + ( ) . / -)' % value
             if message:
@@ -133,8 +166,9 @@ class _Validator:
         if 'aliases' in item:
             fields['aliases'] = self.aliases(index, item['aliases'], email, label)
         password = self.passwords.get(email) if email else None
-        if password is not None and (not isinstance(password, str) or password == ''):
-            self.problem(index, 'passwords', 'the password of %s must be a non-empty string' % email, email=label)
+        message = password_problem(password) if password is not None else None
+        if message:
+            self.problem(index, 'passwords', 'the password of %s %s' % (email, message), email=label)
             password = None
         if email:
             self.claim(index, 'email', email, label)

@@ -9,9 +9,12 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
+    connection_secrets, make_provider,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import summarise
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
 
 
 def read_roster(provider):
@@ -22,8 +25,8 @@ def read_roster(provider):
     return dict(domain=domains[0] if len(domains) == 1 else None, departments=departments, users=users), domains
 
 
-def run_directory_info(module):
-    provider = make_provider(module)
+def run_directory_info(module, provider=None):
+    provider = provider or make_provider(module)
     try:
         with provider:
             roster, domains = read_roster(provider)
@@ -33,12 +36,12 @@ def run_directory_info(module):
                      roster=roster)
 
 
-def run_snapshot(module):
+def run_snapshot(module, provider=None):
     """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory."""
     path = module.params['path']
     if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
         module.fail_json(msg='path: the directory of %s does not exist' % path)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     try:
         with provider:
             if module.check_mode:
@@ -55,21 +58,43 @@ def run_snapshot(module):
     module.exit_json(changed=True, verified=True, roster=roster, departments=len(roster['departments']), **written)
 
 
-def run_restore(module):
-    provider = make_provider(module)
+def run_restore(module, provider=None):
+    """Restore a snapshot. On a backend whose snapshots hold no passwords, users it re-creates get the
+    initial passwords of the ``passwords`` option (which the action plugin generates and writes to
+    ``passwords_dest``); ``recreated`` says who they are, also when the restore fails midway."""
+    provider = provider or make_provider(module)
+    passwords = module.params.get('passwords') or {}
+    provider.restore_passwords = dict((str(k).lower(), v) for k, v in passwords.items())
+    result = dict(changed=False)
     try:
         with provider:
             ops = provider.plan_restore(module.params['src'])
-            result = dict(changed=bool(ops), summary=summarise(ops), operations=len(ops))
+            result = dict(changed=bool(ops), summary=summarise(ops), operations=len(ops),
+                          recreated=recreated_users(ops))
             if module._diff:
                 result['diff'] = [op.diff() for op in ops]
             if not module.check_mode and ops:
-                done = provider.apply_restore(ops)
+                try:
+                    done = provider.apply_restore(ops)
+                finally:
+                    result['recreated'] = list(provider.recreated)
                 result['applied'] = done
                 left = provider.plan_restore(module.params['src'])
                 if left:
-                    module.fail_json(msg='restore did not converge: %d differences remain after applying %d operations'
-                                     % (len(left), done), **result)
+                    _fail(module, passwords, msg='restore did not converge: %d differences remain after applying %d '
+                          'operations' % (len(left), done), **result)
     except ProviderError as exc:
-        module.fail_json(msg=str(exc))
+        _fail(module, passwords, msg=str(exc), **result)
+    _unmask(module, passwords)
     module.exit_json(**result)
+
+
+def _unmask(module, passwords):
+    """New initial passwords never reach a result by construction, and masking thousands of them is
+    quadratic: they leave the mask set; connection secrets stay in it."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()) - connection_secrets(module.params))
+
+
+def _fail(module, passwords, **result):
+    _unmask(module, passwords)
+    module.fail_json(**result)

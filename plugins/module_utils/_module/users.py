@@ -14,8 +14,11 @@ try:
 except ImportError:  # not on every platform; the figure is informative only
     resource = None
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets, make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
+    option_problems, plan_problems, set_aside_read_only, user_problems,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
     ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
@@ -39,8 +42,9 @@ def _finish(module, result, passwords, invocation, failed=False):
 
     Ansible masks every string of a result against every no_log value, which is quadratic: with
     10,000 passwords that alone takes minutes. The user passwords never reach a result by
-    construction (tested), so they leave the mask set here; bind_pw and other secrets stay in it."""
-    module.no_log_values.difference_update(set(str(p) for p in passwords.values()))
+    construction (tested), so they leave the mask set here; bind_pw and every other connection secret
+    stay in it, even when a user's password is the same string."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()) - connection_secrets(module.params))
     result['invocation'] = invocation
     if failed:
         module.fail_json(**result)
@@ -71,11 +75,18 @@ def users_input(module):
     return items, passwords, domain
 
 
-def run_users(module, items, passwords, single=False, domain=None):
-    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
+def run_users(module, items, passwords, single=False, domain=None, provider=None):
+    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result.
+    ``provider`` defaults to the one the module's backend options describe."""
     params = module.params
     passwords = passwords or {}
     invocation = summarised_invocation(module.params)
+    try:
+        options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
+                              purge_action=params.get('purge_action', 'disable'),
+                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
+    except ValueError as exc:
+        _finish(module, dict(msg=str(exc), changed=False), passwords, invocation, failed=True)
     desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
                                        domain=domain or params['domain'], protected=params.get('protected') or (),
                                        passwords=passwords)
@@ -83,10 +94,7 @@ def run_users(module, items, passwords, single=False, domain=None):
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
                 invocation, failed=True)
-    options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
-                          purge_action=params.get('purge_action', 'disable'),
-                          max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     timings = _Timings()
     try:
         with provider:
@@ -101,12 +109,23 @@ def run_users(module, items, passwords, single=False, domain=None):
 
 def _plan_and_apply(module, provider, desired, options, single, timings):
     """The result of one run: the plan (check mode, or nothing to do) or what was applied."""
+    backend, capabilities = provider.name, provider.capabilities
+    problems = option_problems(backend, capabilities, options.update_password)
+    problems += user_problems(backend, capabilities, desired)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     current = provider.read_users(emails=set(u.email for u in desired) if single else None)
     timings.lap('read')
+    warning = set_aside_read_only(backend, capabilities, desired, current)
+    if warning:
+        module.warn(warning)
     problems = provider.check(desired, current)
     if problems:
         raise ProblemsFound(problems, what='users list')
     the_plan = plan(desired, current, options, password_matches=provider.password_matches)
+    problems = plan_problems(backend, capabilities, the_plan.changes)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     timings.lap('plan')
     result = _plan_result(module, the_plan)
     if module.check_mode or not the_plan.changed:

@@ -197,13 +197,21 @@ class LdapConnection:
         sent after an error that remains, but every write already sent is still waited for and reported.
         A lost connection or a timeout raises ProviderError, which says how many writes were sent
         but never confirmed (each of those was applied whole or not at all: LDAP writes are atomic
-        per entry, and a re-run plans from what the directory then holds)."""
+        per entry, and a re-run plans from what the directory then holds).
+
+        When making the next request fails (a password that cannot be hashed), nothing more is
+        sent, the writes in flight are still waited for and reported, and then that error is raised:
+        the caller learns exactly what was written before it."""
         in_flight = collections.deque()
         stopped = False
+        failure = None
         requests = iter(requests)
         while True:
             while not stopped and len(in_flight) < WINDOW:
-                request = next(requests, None)
+                try:
+                    request = next(requests, None)
+                except Exception as exc:  # raised again once the writes already sent are accounted for
+                    failure, request = exc, None
                 if request is None:
                     stopped = True
                     break
@@ -213,6 +221,8 @@ class LdapConnection:
                 except ProviderError as exc:
                     raise _unconfirmed(exc, len(in_flight))
             if not in_flight:
+                if failure is not None:
+                    raise failure
                 return
             token, msgid = in_flight.popleft()
             try:

@@ -18,13 +18,13 @@ from decimal import Decimal, InvalidOperation
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import STATES
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import (
-    CONTROL_RE, MAX_TEXT, PHONE_RE, email_problem,
+    MAX_TEXT, PHONE_RE, character_problem, email_problem,
 )
 
 # Characters that copy-paste from chat tools and web pages leaves in cells, invisible in Excel.
 _INVISIBLE_RE = re.compile(u'[\u200b-\u200d\u2060\ufeff\u00ad]')
 _WHITESPACE_RE = re.compile(r'\s+')
-# C1 controls: CONTROL_RE covers C0 only; YAML refuses most of these in a file.
+# C1 controls: character_problem covers C0 only; YAML refuses most of these in a file.
 _C1_RE = re.compile(u'[\x80-\x9f]')
 # Excel writes a large number in a "General" cell as 1.38E+10 when it saves a CSV, and tools
 # that went through a float write 13800000000.0.
@@ -58,9 +58,14 @@ def clean(text):
     return _WHITESPACE_RE.sub(' ', text).strip()
 
 
+def _character_problem(value):
+    return character_problem(value) or (_C1_RE.search(value) and 'contains a control character') or None
+
+
 def _checked(value):
-    if CONTROL_RE.search(value) or _C1_RE.search(value):
-        return None, 'contains a control character'
+    message = _character_problem(value)
+    if message:
+        return None, message
     if len(value) > MAX_TEXT:
         return None, 'is longer than %d characters' % MAX_TEXT
     return value, None
@@ -175,6 +180,7 @@ def password(raw):
     value = _INVISIBLE_RE.sub('', raw).strip()
     if not value:
         return None, None
-    if CONTROL_RE.search(value) or _C1_RE.search(value):
-        return None, 'contains a control character'
+    message = _character_problem(value)
+    if message:
+        return None, message
     return value, None

@@ -47,7 +47,24 @@ def test_plaintext_refused_unless_allowed():
     assert ldap_options(params(server_uri='ldap://ldap.example.org', allow_plaintext=True))
 
 
+@pytest.mark.parametrize('uris', ['ldaps://127.0.0.1:1 ldap://192.0.2.2:389', 'ldap://127.0.0.1,ldap://192.0.2.2',
+                                  'ldaps://a.example.org  ldap://127.0.0.1\tldap://192.0.2.2'])
+def test_every_uri_of_a_list_is_checked(uris):
+    with pytest.raises(ValueError) as info:
+        ldap_options(params(server_uri=uris))
+    assert str(info.value).startswith('ldap.server_uri "ldap://192.0.2.2') and 'in clear' in str(info.value)
+    assert ldap_options(params(server_uri=uris, allow_plaintext=True))
+    assert ldap_options(params(server_uri=uris, start_tls=True))
+
+
 @pytest.mark.parametrize('bad', [dict(timeout=0), dict(password_rounds=10)])
 def test_bad_values(bad):
     with pytest.raises(ValueError):
         ldap_options(params(**bad))
+
+
+def test_connection_secrets_are_every_no_log_connection_value():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets
+    assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw='Bind-Secret'))) == {'Bind-Secret'}
+    assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw=None))) == set()
+    assert connection_secrets(dict(backend='ldap', ldap=None)) == set()

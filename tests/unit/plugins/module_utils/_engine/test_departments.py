@@ -73,3 +73,12 @@ def test_validation_collects_every_problem():
 
 def test_department_path():
     assert department_path('C', {'A': None, 'B': 'A', 'C': 'B'}) == ['A', 'B', 'C']
+
+
+def test_bidirectional_controls_in_department_names_and_descriptions_are_refused():
+    departments, problems = validate_departments([
+        {'name': u'Sales\u202e'}, {'name': u'Ops', 'parent': u'\u2067HQ'}, {'name': u'HR', 'description': u'a\u202db'}])
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (0, 'name', 'contains the bidirectional control character U+202E'),
+        (1, 'parent', 'contains the bidirectional control character U+2067'),
+        (2, 'description', 'contains the bidirectional control character U+202D')]

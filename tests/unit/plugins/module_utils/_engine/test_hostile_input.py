@@ -107,3 +107,24 @@ def test_any_unicode_text_round_trips_exactly_or_is_a_problem_with_row_and_colum
     record_property('hypothesis_examples', dict(seen))
     print('validator + planner, any Unicode text: %s' % dict(seen))
     assert seen['examples'] >= EXAMPLES and seen['round trips'] >= 50 and seen['problems'] >= 10
+
+
+BIDI = st.sampled_from([chr(c) for c in list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a))])
+
+
+def test_a_bidirectional_control_anywhere_in_free_text_is_a_problem_naming_it(record_property):
+    """U+202E and its kin make stored text display as other text: no free-text value may hold one."""
+
+    @SETTINGS
+    @given(key=st.sampled_from(['name', 'department', 'title', 'employee_id']), before=TEXT, bidi=BIDI, after=TEXT)
+    def check(seen, key, before, bidi, after):
+        item = {'email': 'a@example.org', 'name': 'A', key: before + bidi + after}
+        _desired, problems = validate_users([item])
+        assert [(p.row, p.column) for p in problems] == [(0, key)]
+        assert problems[0].message in ('contains a control character',
+                                       'contains the bidirectional control character U+%04X' % ord(bidi))
+        seen['bidi' if 'U+' in problems[0].message else 'control'] += 1
+
+    seen = counted(check)
+    record_property('hypothesis_examples', dict(seen))
+    assert seen['bidi'] >= EXAMPLES // 2

@@ -127,3 +127,38 @@ def test_any_iterable_of_users_validates_like_a_list():
     from_iterable = validate_users(iter(items))
     assert [u.email for u in from_iterable[0]] == [u.email for u in from_list[0]] == ['a@example.org']
     assert [p.describe() for p in from_iterable[1]] == [p.describe() for p in from_list[1]]
+
+
+@pytest.mark.parametrize('char', [u'\u202a', u'\u202b', u'\u202c', u'\u202d', u'\u202e',
+                                  u'\u2066', u'\u2067', u'\u2068', u'\u2069'])
+def test_bidirectional_controls_are_refused_by_their_code_point(char):
+    _users, problems = validate_users([{'email': 'a@example.org', 'name': u'Ann' + char + u'gpj.exe',
+                                        'title': u'x' + char}])
+    message = 'contains the bidirectional control character U+%04X' % ord(char)
+    assert [(p.column, p.message) for p in problems] == [('name', message), ('title', message)]
+
+
+def test_template_cells_go_through_the_same_character_check():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template import normalise
+    message = 'contains the bidirectional control character U+202E'
+    assert normalise.text(u'Ann\u202egpj.exe') == (None, message)
+    assert normalise.department_path(u'HQ/Sales\u202e') == (None, u'"Sales\u202e": ' + message)
+    assert normalise.password(u'Pass\u202eword1') == (None, message)
+    assert normalise.text(u'a\x9bb') == (None, 'contains a control character')
+
+
+@pytest.mark.parametrize('password, message', [
+    (u'a\x00b', 'contains a NUL character, which no password hash can hold'),
+    (u'x' * 513, 'is longer than 512 bytes'),
+    (u'\u5bc6' * 171, 'is longer than 512 bytes'),  # 513 bytes of UTF-8
+    (u'a\ud800b', 'is not valid Unicode text (it holds a lone surrogate)'),
+    (u'', 'must be a non-empty string'),
+    (5, 'must be a non-empty string'),
+])
+def test_passwords_no_hash_can_hold_are_problems_that_never_show_them(password, message):
+    _users, problems = validate_users([{'email': 'a@example.org', 'name': 'A'}], passwords={'a@example.org': password})
+    assert [(p.column, p.message, p.value) for p in problems] == [
+        ('passwords', 'the password of a@example.org ' + message, None)]
+    users, problems = validate_users([{'email': 'a@example.org', 'name': 'A'}],
+                                     passwords={'a@example.org': u'\u5bc6' * 170 + u'\t!'})
+    assert problems == [] and users[0].password.reveal().endswith(u'\t!')
