@@ -29,7 +29,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.password
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import check_email_format, local_part
 
-_VALIDATION_SLICE = 5000
+_VALIDATION_SLICE = 1000
+# How many distinct values of a repeating column (department, title, state) are remembered.
+_REMEMBERED = 10000
 # The columns whose cells hold secrets: no problem shows their values.
 _SECRET_KEYS = ('initial_password',)
 
@@ -142,6 +144,9 @@ class _Builder:
         self.owner = {}  # address -> row of the person holding it
         self.owner_kind = {}  # address -> 'email' or 'alias'
         self.columns = None
+        # The parsed values of cells that repeat from row to row, by their text: parsed once, and
+        # one object shared by every person (100,000 rows of "总部/销售部" are one path).
+        self.repeating = dict((key, {}) for key in ('department', 'title', 'state'))
         self.secret_indexes = []
 
     def problem(self, row, key, message, value=None):
@@ -192,7 +197,13 @@ class _Builder:
         raw = self.cell(number, cells, key)
         if raw is None:
             return None
-        value, message = parse(raw)
+        known = self.repeating.get(key)
+        found = known.get(raw) if known is not None else None
+        if found is None:
+            found = parse(raw)
+            if known is not None and len(known) < _REMEMBERED:
+                known[raw] = found
+        value, message = found
         if message:
             self.problem(number, key, message, value=shown(raw))
             return None
@@ -362,10 +373,14 @@ class _Builder:
         previous = _PreviousAddresses(self.previous_entries)
         taken = set(self.owner) | previous.addresses
         names = {}
+        locals_of = {}  # pinyin is most of the work, and many people share a name
         for person in people:
             if person.email or not person.name:
                 continue
-            local, message = local_part(person.name, self.settings.email_format)
+            found = locals_of.get(person.name)
+            if found is None:
+                found = locals_of[person.name] = local_part(person.name, self.settings.email_format)
+            local, message = found
             if message:
                 self.problem(person.row, 'name', '"%s" %s' % (person.name, message), value=person.name)
                 continue
