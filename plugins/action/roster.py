@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
 import tempfile
 
@@ -22,10 +23,10 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
-    MissingLibrary, delimiter_option, max_rows_option, read_template,
+    MissingLibrary, delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-    parse_passwords, parse_roster, render_passwords, render_roster,
+    parse_passwords, parse_roster, render_passwords, render_roster, roster_comments, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
 
@@ -75,22 +76,31 @@ class ActionModule(ActionBase):
         existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
         built = _build(table, settings, previous, existing_passwords)
 
-        roster_text = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
-        old_roster = _read_text(paths.dest, 'dest')
-        roster_changed = roster_text != old_roster
+        comments = roster_comments(os.path.basename(paths.src), table.sha256, built.row_count)
+        old_digest = file_sha256(paths.dest) if os.path.exists(paths.dest) else None
+        old_text = _read_text(paths.dest, 'dest') if self._task.diff else None
         passwords_text = render_passwords(built.passwords)
         # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe)
         # is written again once, in the form Ansible never templates.
         passwords_changed = passwords_text != existing_text
-        if not self._task.check_mode:
+        # The roster is streamed to its file (or, in check mode, only hashed): 100,000 users are
+        # 25 MB of text that never sit in memory.
+
+        def write(sink):
+            write_roster(sink, built.roster, comments)
+
+        if self._task.check_mode:
+            sink = _Utf8Sink()
+            write(sink)
+            roster_changed = sink.close() != old_digest
+        else:
             # The passwords first: a roster that lists users whose passwords were not saved would
             # create them without one.
             if passwords_changed:
                 _write_atomically(paths.passwords_dest, vault.encrypt(passwords_text), PASSWORDS_MODE,
                                   'passwords_dest')
-            if roster_changed:
-                _write_atomically(paths.dest, to_bytes(roster_text), ROSTER_MODE, 'dest',
-                                  already='the passwords file was written' if passwords_changed else None)
+            roster_changed = _write_streamed(paths.dest, write, old_digest, ROSTER_MODE, 'dest',
+                                             already='the passwords file was written' if passwords_changed else None)
 
         result = dict(changed=roster_changed or passwords_changed, users=len(built.roster['users']),
                       generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
@@ -101,8 +111,10 @@ class ActionModule(ActionBase):
         if self._task.check_mode:
             result['roster'] = built.roster
         if self._task.diff and roster_changed:
-            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_roster or '',
-                                  after=roster_text)
+            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest,
+                                  before=old_text or '',
+                                  after=render_roster(built.roster, os.path.basename(paths.src), table.sha256,
+                                                      built.row_count))
         return result
 
 
@@ -229,22 +241,75 @@ def _read_text(path, option):
 def _write_atomically(path, data, new_mode, option, already=None):
     """Write through a temporary file in the same directory (created 0600 by mkstemp), then rename,
     so that no reader ever sees half a file and no clear text is ever world-readable."""
+    _write_streamed(path, lambda sink: sink.write_bytes(data), None, new_mode, option, already)
+
+
+def _write_streamed(path, write, old_digest, new_mode, option, already=None):
+    """Write the text ``write(sink)`` gives as ``_write_atomically`` does, as it comes; when its
+    SHA-256 is ``old_digest`` (the file's own), the file is left as it is. True when replaced."""
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else new_mode & ~_umask()
     temp = None
     try:
         fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=os.path.dirname(path))
         with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
+            sink = _Utf8Sink(handle)
+            write(sink)
+            digest = sink.close()
             handle.flush()
             os.fsync(handle.fileno())
+        if digest == old_digest:
+            os.unlink(temp)
+            return False
         os.chmod(temp, mode)
         os.rename(temp, path)
+        return True
     except (IOError, OSError) as exc:
         if temp is not None and os.path.exists(temp):
             os.unlink(temp)
         done = ' (%s; a re-run completes the work)' % already if already else ''
         raise RosterFailed('%s: cannot write %s: %s%s' % (option, path, exc.strerror or exc, done),
                            changed=bool(already))
+
+
+class _Utf8Sink:
+    """Takes text (``write``, ``writelines``), hashes it as UTF-8 and passes the bytes on to a
+    binary file, if any, in blocks. ``close`` returns the hex SHA-256 of everything."""
+
+    _BLOCK = 256 * 1024
+
+    def __init__(self, handle=None):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.pending = []
+        self.size = 0
+
+    def write(self, text):
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= self._BLOCK:
+            self._flush()
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def write_bytes(self, data):
+        self._flush()
+        self._put(data)
+
+    def _put(self, data):
+        self.digest.update(data)
+        if self.handle is not None:
+            self.handle.write(data)
+
+    def _flush(self):
+        if self.pending:
+            self._put(to_bytes(''.join(self.pending)))
+            self.pending, self.size = [], 0
+
+    def close(self):
+        self._flush()
+        return self.digest.hexdigest()
 
 
 def _umask():

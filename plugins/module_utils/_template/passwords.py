@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Initial passwords: the policy, its check, generation with ``secrets``, and which one a user gets.
+"""Initial passwords: the policy, its check, generation from ``os.urandom``, and which one a user gets.
 
 Passwords travel as Secret so that no repr, log line or exception can show one.
 """
@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import secrets
+import os
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_POLICY
@@ -22,7 +22,25 @@ _ALPHABETS = (
     ('digit', 'a digit', '23456789'),
     ('symbol', 'a symbol', '!#%+-=@_'),
 )
-_RANDOM = secrets.SystemRandom()
+
+
+class RandomBytes:
+    """Bytes from the operating system's CSPRNG (``os.urandom``, what ``secrets`` uses), read in
+    blocks: ``secrets.SystemRandom`` makes a system call per character, and 100,000 passwords
+    took seconds of them. Each byte is handed out once. Make one per run: a block read before a
+    fork would be shared by both processes.
+    """
+
+    def __init__(self, block=4096):
+        self.block = block
+        self.buffer = b''
+
+    def randbytes(self, count):
+        """``count`` random bytes (the name and meaning of ``random.Random.randbytes``)."""
+        if len(self.buffer) < count:
+            self.buffer += os.urandom(max(self.block, count))
+        taken, self.buffer = self.buffer[:count], self.buffer[count:]
+        return taken
 
 
 def _has_class(password, name):
@@ -66,16 +84,36 @@ def policy_problem(password, policy):
     return None
 
 
-def generate(policy, rng=_RANDOM):
-    """A new random password meeting ``policy``: one character of each required class, the rest
-    from all of them (lower, upper and digits always), in random order."""
+def generate(policy, rng=None):
+    """A new random password meeting ``policy``, uniform among all that do: characters drawn
+    uniformly from the allowed ones (lower, upper and digits always, symbols when required),
+    drawn again until every required class is in it. ``rng`` has ``randbytes`` (a RandomBytes,
+    by default a new one; ``random.Random`` in tests)."""
+    if rng is None:
+        rng = RandomBytes(block=64)
     alphabets = dict((name, alphabet) for name, _label, alphabet in _ALPHABETS)
-    wanted = required_classes(policy)
     pool = ''.join(alphabets[name] for name in ('lower', 'upper', 'digit') + (('symbol',) if policy['symbol'] else ()))
-    chars = [rng.choice(alphabets[name]) for name in wanted]
-    chars += [rng.choice(pool) for dummy in range(policy['generated_length'] - len(chars))]
-    rng.shuffle(chars)
-    return Secret(''.join(chars))
+    table, biased = _byte_map(pool)
+    length, wanted = policy['generated_length'], required_classes(policy)
+    while True:
+        # In C: drop the bytes that would favour the first characters of the pool (rejection
+        # sampling), then map each byte left to a character.
+        chars = b''
+        while len(chars) < length:
+            chars += rng.randbytes(2 * length).translate(table, biased)
+        password = chars[:length].decode('ascii')
+        if all(_has_class(password, name) for name in wanted):
+            return Secret(password)
+
+
+def _byte_map(pool, known={}):  # pylint: disable=dangerous-default-value
+    """The ``bytes.translate`` table mapping a byte to a character of ``pool``, and the bytes to
+    drop (those at and above the largest multiple of the pool's size)."""
+    if pool not in known:
+        limit = 256 - 256 % len(pool)
+        known[pool] = (bytes(bytearray(ord(pool[byte % len(pool)]) for byte in range(256))),
+                       bytes(bytearray(range(limit, 256))))
+    return known[pool]
 
 
 class PasswordChoice:
@@ -84,6 +122,7 @@ class PasswordChoice:
     def __init__(self):
         self.passwords = {}
         self.new = []
+        self.random = RandomBytes()
 
     def choose(self, email, from_template, existing, policy):
         """The template's password wins; then the one already in the vault file; else a new one."""
@@ -92,7 +131,7 @@ class PasswordChoice:
         elif existing is not None:
             password = existing
         else:
-            password = generate(policy)
+            password = generate(policy, self.random)
         if existing is None or existing.reveal() != password.reveal():
             self.new.append(email)
         self.passwords[email] = password

@@ -22,21 +22,9 @@ import datetime
 import hashlib
 import io
 import re
-import traceback
-import zipfile
-import zlib
-
-try:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-except ImportError:
-    HAS_OPENPYXL = False
-    OPENPYXL_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_OPENPYXL = True
-    OPENPYXL_IMPORT_ERROR = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._template import xlsx
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_MAX_ROWS
 
 XLSX_MAGIC = b'PK\x03\x04'
@@ -45,13 +33,12 @@ CSV_DELIMITERS = ',;\t|'
 # Tried in this order when no encoding is given; GB18030 is a superset of GBK and GB2312.
 DETECTED_ENCODINGS = ('utf-8', 'gb18030')
 _SNIFF_SIZE = 64 * 1024
+# For the export filters, which write and read workbooks with openpyxl itself.
+HAS_OPENPYXL, OPENPYXL_IMPORT_ERROR, _BROKEN_WORKBOOK = xlsx.HAS_OPENPYXL, xlsx.OPENPYXL_IMPORT_ERROR, xlsx.BROKEN
 _CHUNK = 1024 * 1024
 _UNDECODABLE_RE = re.compile(u'[\udc80-\udcff]+')
-# What openpyxl raises on a damaged or foreign ZIP: the file's fault, reported as a problem.
-# (SyntaxError: the XML parse errors of ElementTree and of lxml both derive from it.)
-_BROKEN_WORKBOOK = (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError, SyntaxError, zlib.error)
-if HAS_OPENPYXL:
-    _BROKEN_WORKBOOK += (InvalidFileException,)
+# What _check_cells looks for: undecodable bytes, line breaks.
+_SUSPECT_RE = re.compile(u'[\udc80-\udcff\r\n]')
 
 
 class MissingLibrary(Exception):
@@ -230,6 +217,8 @@ def _delimiter_name(table):
 
 
 def _check_cells(table, number, cells):
+    if not _SUSPECT_RE.search(u'\x00'.join(cells)):  # nearly every row: one search, not one per cell
+        return
     for index, cell in enumerate(cells):
         if _UNDECODABLE_RE.search(cell):
             table.cell_problem(number, index, 'has bytes that are not valid %s: save the file as CSV (UTF-8), or set '
@@ -347,54 +336,53 @@ def _xlsx_rows(table, path, sheet):
 
     A formula cell is a problem: its result is not what a person typed, a workbook written by a
     program often holds no computed value for it (it would read as blank, and a blank email or
-    password is generated), and a stored one may be stale. So the formulas themselves are read
-    (not openpyxl's ``data_only`` values), and each formula cell is reported by row and column.
+    password is generated), and a stored one may be stale. So each formula cell is reported by
+    row and column, whether or not the workbook stores its result, and read as blank.
     """
-    if not HAS_OPENPYXL:
-        raise MissingLibrary('openpyxl', OPENPYXL_IMPORT_ERROR)
+    if not xlsx.HAS_OPENPYXL:
+        raise MissingLibrary('openpyxl', xlsx.OPENPYXL_IMPORT_ERROR)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except _BROKEN_WORKBOOK as exc:
+        workbook = xlsx.Workbook(path)
+    except xlsx.BROKEN + (xlsx.NotAWorkbook,) as exc:
         table.problem(None, 'the file is a ZIP archive but not an XLSX workbook (%s): save it as .xlsx or CSV'
                       % (str(exc) or type(exc).__name__))
         return
     number = 0
     try:
-        worksheet = _pick_sheet(table, workbook, sheet)
-        if worksheet is None:
+        part = _pick_sheet(table, workbook, sheet)
+        if part is None:
             return
         table.encoding = 'xlsx'
-        # The size a workbook declares is not to be trusted (some exporters write "A1"), and
-        # read-only mode would silently cut every row to it.
-        worksheet.reset_dimensions()
-        for number, row in enumerate(worksheet.iter_rows(min_row=1), 1):
-            cells = tuple(_cell_text(table, number, index, cell) for index, cell in enumerate(row))
-            yield number, cells
-    except _BROKEN_WORKBOOK as exc:  # the sheet is read as it is iterated: damage shows up here
+        for number, values in workbook.rows(part):
+            yield number, tuple(_cell_text(table, number, index, value, formula)
+                                for index, (value, formula) in enumerate(values))
+    except xlsx.BROKEN as exc:  # the sheet is read as it is iterated: damage shows up here
         table.problem(None, 'the workbook cannot be read after row %d (%s): open it in Excel and save it again'
                       % (number, str(exc) or type(exc).__name__))
     finally:
         workbook.close()
 
 
-def _cell_text(table, number, index, cell):
-    if cell.data_type == 'f':
+def _cell_text(table, number, index, value, formula):
+    if value.__class__ is str and not formula:
+        return value
+    if formula:
         table.cell_problem(number, index, 'is a formula: the template needs the values themselves; copy the column '
                            'and paste it as values (Paste Special > Values)')
         return ''
-    return cell_text(cell.value)
+    return cell_text(value)
 
 
 def _pick_sheet(table, workbook, sheet):
-    worksheets = [ws for ws in workbook.worksheets if hasattr(ws, 'iter_rows')]
+    """The part of the worksheet to read: the first one, or the one named ``sheet``."""
     if sheet is None:
-        if not worksheets:
+        if not workbook.sheets:
             table.problem(None, 'the workbook has no worksheet')
             return None
-        return worksheets[0]
-    for worksheet in worksheets:
-        if worksheet.title == sheet:
-            return worksheet
+        return workbook.sheets[0][1]
+    for name, part in workbook.sheets:
+        if name == sheet:
+            return part
     table.problem(None, 'sheet: the workbook has no worksheet "%s" (it has %s)'
-                  % (sheet, ', '.join('"%s"' % ws.title for ws in worksheets) or 'none'))
+                  % (sheet, ', '.join('"%s"' % name for name, _part in workbook.sheets) or 'none'))
     return None

@@ -29,7 +29,11 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.password
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import check_email_format, local_part
 
-_VALIDATION_SLICE = 5000
+_VALIDATION_SLICE = 1000
+# How many distinct values of a repeating column (department, title, state) are remembered.
+_REMEMBERED = 10000
+# The columns whose cells hold secrets: no problem shows their values.
+_SECRET_KEYS = ('initial_password',)
 
 
 class Settings:
@@ -140,7 +144,10 @@ class _Builder:
         self.owner = {}  # address -> row of the person holding it
         self.owner_kind = {}  # address -> 'email' or 'alias'
         self.columns = None
-        self.secret_index = None
+        # The parsed values of cells that repeat from row to row, by their text: parsed once, and
+        # one object shared by every person (100,000 rows of "总部/销售部" are one path).
+        self.repeating = dict((key, {}) for key in ('department', 'title', 'state'))
+        self.secret_indexes = []
 
     def problem(self, row, key, message, value=None):
         column = self.columns.label_for(row, key) if key else None
@@ -157,7 +164,7 @@ class _Builder:
                                              source=self.settings.source, domain=self.settings.domain)
         result.problems.extend(problems)
         result.source, result.ignored_columns = self.columns.source_name, self.columns.ignored
-        self.secret_index = self.columns.index.get('initial_password')
+        self.secret_indexes = sorted(index for key in _SECRET_KEYS for index, _label in self.columns.chain.get(key, ()))
         people = [self.person(number, cells) for number, cells in table.rows]
         result.problems.extend(self.columns.problems)
         result.warnings.extend(self.columns.warnings())
@@ -190,7 +197,13 @@ class _Builder:
         raw = self.cell(number, cells, key)
         if raw is None:
             return None
-        value, message = parse(raw)
+        known = self.repeating.get(key)
+        found = known.get(raw) if known is not None else None
+        if found is None:
+            found = parse(raw)
+            if known is not None and len(known) < _REMEMBERED:
+                known[raw] = found
+        value, message = found
         if message:
             self.problem(number, key, message, value=shown(raw))
             return None
@@ -217,11 +230,11 @@ class _Builder:
         """A cell that may hold a password never shows its value: the password cell, and in a row
         whose cells an unquoted delimiter shifted right, every cell from the password column on
         (those are not read at all: they hold pieces of their left neighbours)."""
-        first = self.secret_index
-        if first is None:
+        secrets = self.secret_indexes
+        if not secrets:
             return
         shifted = number in self.table.shifted_rows
-        for index in range(first, len(cells)) if shifted else (first,):
+        for index in range(secrets[0], len(cells)) if shifted else secrets:
             problem = self.table.cell_problems.get((number, index))
             if problem is not None:
                 problem.value = REDACTED
@@ -360,10 +373,14 @@ class _Builder:
         previous = _PreviousAddresses(self.previous_entries)
         taken = set(self.owner) | previous.addresses
         names = {}
+        locals_of = {}  # pinyin is most of the work, and many people share a name
         for person in people:
             if person.email or not person.name:
                 continue
-            local, message = local_part(person.name, self.settings.email_format)
+            found = locals_of.get(person.name)
+            if found is None:
+                found = locals_of[person.name] = local_part(person.name, self.settings.email_format)
+            local, message = found
             if message:
                 self.problem(person.row, 'name', '"%s" %s' % (person.name, message), value=person.name)
                 continue

@@ -322,3 +322,81 @@ def test_a_streamed_table_reads_as_it_is_consumed(tmp_path):
     assert table.header == ROWS[0] and table.problems == []
     assert next(table.rows) == (2, ROWS[1]) and table.problems == []
     assert next(table.rows)[0] == 3 and [p.row for p in table.problems] == [3]
+
+
+# --- The XLSX reader reads what openpyxl reads ------------------------------------------------------
+
+def excel_like_workbook(path, prefix=''):
+    """An XLSX as Excel writes it (shared strings with rich text and a phonetic guide, a date style,
+    booleans, errors, skipped cells, a row without cell references), optionally with every
+    SpreadsheetML element written with a namespace prefix, as some generators do."""
+    ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+    p = prefix + ':' if prefix else ''
+    xmlns = 'xmlns%s="%s"' % (':' + prefix if prefix else '', ns)
+    rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+    parts = {
+        '[Content_Types].xml': '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+                               'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+                               'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                               'worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                               'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName='
+                               '"/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                               'spreadsheetml.styles+xml"/></Types>',
+        '_rels/.rels': '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                       'relationships"><Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
+                       '</Relationships>' % rel,
+        'xl/workbook.xml': '<?xml version="1.0"?><%sworkbook %s xmlns:r="%s"><%ssheets><%ssheet name="员工" sheetId="1" '
+                           'r:id="rId1"/></%ssheets></%sworkbook>' % (p, xmlns, rel, p, p, p, p),
+        'xl/_rels/workbook.xml.rels': '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                                      'package/2006/relationships"><Relationship Id="rId1" Type="%s/worksheet" '
+                                      'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="%s/sharedStrings" '
+                                      'Target="sharedStrings.xml"/><Relationship Id="rId3" Type="%s/styles" '
+                                      'Target="/xl/styles.xml"/></Relationships>' % (rel, rel, rel),
+        'xl/sharedStrings.xml': '<?xml version="1.0"?><{p}sst {x}><{p}si><{p}t>姓名</{p}t></{p}si><{p}si><{p}t>部门</{p}t>'
+                                '</{p}si><{p}si><{p}t>手机</{p}t></{p}si><{p}si><{p}r><{p}t>张</{p}t></{p}r><{p}r><{p}t>三'
+                                '</{p}t></{p}r><{p}rPh sb="0" eb="1"><{p}t>ちょう</{p}t></{p}rPh></{p}si><{p}si><{p}t '
+                                'xml:space="preserve">技术部 </{p}t></{p}si><{p}si><{p}t>入职</{p}t></{p}si>'
+                                '<{p}si><{p}t>在职</{p}t></{p}si><{p}si><{p}t>状态</{p}t></{p}si><{p}si><{p}t>A&amp;B'
+                                '</{p}t></{p}si></{p}sst>'.format(p=p, x=xmlns),
+        'xl/styles.xml': '<?xml version="1.0"?><{p}styleSheet {x}><{p}cellXfs count="2"><{p}xf numFmtId="0"/><{p}xf '
+                         'numFmtId="14"/></{p}cellXfs></{p}styleSheet>'.format(p=p, x=xmlns),
+        'xl/worksheets/sheet1.xml': '<?xml version="1.0"?><{p}worksheet {x}><{p}dimension ref="A1"/><{p}sheetData>'
+                                    '<{p}row r="1"><{p}c r="A1" t="s"><{p}v>0</{p}v></{p}c><{p}c r="B1" t="s"><{p}v>1'
+                                    '</{p}v></{p}c><{p}c r="C1" t="s"><{p}v>2</{p}v></{p}c><{p}c r="D1" t="s"><{p}v>5'
+                                    '</{p}v></{p}c><{p}c r="E1" t="inlineStr"><{p}is><{p}t>备注</{p}t></{p}is></{p}c><{p}c r="F1" t="s"><{p}v>7'
+                                    '</{p}v></{p}c></{p}row>'
+                                    '<{p}row r="3"><{p}c r="A3" t="s"><{p}v>3</{p}v></{p}c><{p}c r="B3" t="s"><{p}v>4'
+                                    '</{p}v></{p}c><{p}c r="C3"><{p}v>13800000000</{p}v></{p}c><{p}c r="D3" s="1"><{p}v>'
+                                    '45352</{p}v></{p}c><{p}c r="E3" t="b"><{p}v>1</{p}v></{p}c><{p}c r="F3" t="s">'
+                                    '<{p}v>6</{p}v></{p}c></{p}row>'
+                                    '<{p}row><{p}c t="s"><{p}v>8</{p}v></{p}c><{p}c t="inlineStr"><{p}is><{p}t>销售部'
+                                    '</{p}t></{p}is></{p}c><{p}c><{p}v>1.5</{p}v></{p}c><{p}c t="e"><{p}v>#N/A</{p}v>'
+                                    '</{p}c></{p}row>'
+                                    '</{p}sheetData></{p}worksheet>'.format(p=p, x=xmlns),
+    }
+    with zipfile.ZipFile(str(path), 'w') as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content.encode('utf-8'))
+    return path
+
+
+@pytest.mark.parametrize('prefix', ['', 'x'])
+def test_an_excel_written_workbook_reads_as_openpyxl_reads_it(tmp_path, prefix):
+    import openpyxl
+    path = excel_like_workbook(tmp_path / 'excel.xlsx', prefix)
+    table = read(path)
+    assert table.problems == [] and table.kind == 'xlsx'
+    workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()
+    expected = [(number, [cell_text(value) for value in values])
+                for number, values in enumerate(sheet.iter_rows(values_only=True), 1) if any(v is not None for v in values)]
+    workbook.close()
+    width = len(table.header)
+    assert [(table.header_row, list(table.header))] + [(n, list(c) + [''] * (width - len(c))) for n, c in cells(table)] \
+        == [(n, c + [''] * (width - len(c))) for n, c in expected]
+    assert cells(table)[0] == (3, [u'张三', u'技术部 ', '13800000000', '2024-03-01', 'TRUE', u'在职'])
+    assert cells(table)[1] == (4, [u'A&B', u'销售部', '1.5', '#N/A'])

@@ -81,3 +81,31 @@ def test_choice_prefers_template_then_existing_then_new():
     assert choice.passwords['b@x.org'].reveal() == 'Old-Password-2'
     assert policy_problem(choice.passwords['c@x.org'].reveal(), policy) is None
     assert choice.new == ['a@x.org', 'c@x.org']
+
+
+def test_random_bytes_come_from_the_os_in_blocks_and_are_used_once():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import RandomBytes
+    source = RandomBytes(block=100)
+    taken = [source.randbytes(30) for dummy in range(10)]
+    assert all(len(chunk) == 30 for chunk in taken) and len(set(taken)) == 10
+    assert len(source.randbytes(500)) == 500
+
+
+def test_generated_characters_are_uniform():
+    policy = check_policy(dict(symbol=True, generated_length=64, min_length=12))
+    counts = {}
+    for dummy in range(500):
+        for char in generate(policy).reveal():
+            counts[char] = counts.get(char, 0) + 1
+    pool = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789!#%+-=@_'
+    assert set(counts) == set(pool)
+    expected = 500 * 64 / float(len(pool))
+    assert all(expected * 0.75 < count < expected * 1.25 for count in counts.values()), counts
+
+
+def test_a_run_gives_every_user_another_password():
+    policy = check_policy(None)
+    choice = PasswordChoice()
+    for number in range(2000):
+        choice.choose('u%d@example.org' % number, None, None, policy)
+    assert len(set(secret.reveal() for secret in choice.passwords.values())) == 2000

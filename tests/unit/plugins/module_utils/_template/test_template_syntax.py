@@ -6,6 +6,7 @@ __metaclass__ = type
 
 import io
 
+import pytest
 import yaml
 from ansible.parsing.yaml.loader import AnsibleLoader
 
@@ -25,8 +26,8 @@ ROW = (u'{{7*7}}', PIPE, u'{{7*7}}@example.org', u'{% if 1 %}总部{% endif %}/{
 USER = dict(email=u'{{7*7}}@example.org', name=PIPE, department=u'{#c#}', title=u'{# note #} {{ x }}',
             employee_id=u'{{7*7}}', mobile=u'+8613800000000',
             aliases=[u'{#c#}@example.org', u'{%raw%}@example.org'], state=u'present')
-ROSTER = dict(domain=u'example.org', departments=[dict(name=u'{% if 1 %}总部{% endif %}', parent=None),
-                                                 dict(name=u'{#c#}', parent=u'{% if 1 %}总部{% endif %}')],
+TOP = u'{% if 1 %}总部{% endif %}'
+ROSTER = dict(domain=u'example.org', departments=[dict(name=TOP, parent=None), dict(name=u'{#c#}', parent=TOP)],
               users=[USER])
 PASSWORDS = {u'{{7*7}}@example.org': u'Passw0rd{{7*7}}xyZ'}
 
@@ -106,3 +107,16 @@ def test_roster_yaml_writes_any_roster_dict_tagged():
     assert u'    - email: !unsafe "{{7*7}}@example.org"\n' in text
     assert yaml.load(text, Loader=AnsibleLoader) == dict(mailbox_roster=ROSTER)
     assert roster_yaml(ROSTER) == roster_yaml(ROSTER)
+
+
+BIDI_HEADER = (u'姓名', u'邮箱', u'部门', u'职务', u'工号', u'别名', u'初始密码')
+
+
+@pytest.mark.parametrize('column', range(len(BIDI_HEADER)))
+@pytest.mark.parametrize('control', [u'\u202a', u'\u202e', u'\u2066', u'\u2069'])
+def test_a_bidirectional_control_in_any_cell_is_a_problem_with_row_and_column(tmp_path, column, control):
+    row = [u'张三', u'zs@example.org', u'总部/技术部', u'工程师', u'E1001', u'sales', u'Passw0rd-1234']
+    row[column] = row[column][:2] + control + row[column][2:]
+    result = build(tmp_path, [BIDI_HEADER, tuple(row)])
+    assert [(p.row, p.column) for p in result.problems] == [(2, BIDI_HEADER[column])]
+    assert result.roster is None
