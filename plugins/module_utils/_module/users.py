@@ -15,10 +15,13 @@ except ImportError:  # not on every platform; the figure is informative only
     resource = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets, make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import (
+    directory_clashes, roster_addresses,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
-    ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
+    ACTION_KEYS, CREATE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
@@ -106,12 +109,16 @@ def run_users(module, items, passwords, single=False, domain=None):
 def _plan_and_apply(module, provider, desired, options, single, timings):
     """The result of one run: the plan (check mode, or nothing to do) or what was applied."""
     current = provider.read_users(emails=set(u.email for u in desired) if single else None)
+    owners = provider.read_address_owners(roster_addresses(desired) if single else None)
     timings.lap('read')
-    problems = provider.check(desired, current)
+    problems = provider.check(desired, current) + directory_clashes(desired, current, owners, provider.entry_key)
+    del owners
     if problems:
         raise ProblemsFound(problems, what='users list')
     the_plan = plan(desired, current, options, password_matches=provider.password_matches)
     timings.lap('plan')
+    if the_plan.changed:
+        provider.ensure_containers(users=bool(the_plan.by_action(CREATE)), check_only=module.check_mode)
     result = _plan_result(module, the_plan)
     if module.check_mode or not the_plan.changed:
         return result

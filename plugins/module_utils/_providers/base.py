@@ -54,6 +54,22 @@ class Provider:
         """All departments as Department objects, ``members`` filled in."""
         raise NotImplementedError
 
+    def read_address_owners(self, addresses=None):
+        """``{address: [entry key, ...]}``: every entry of the whole directory holding each address
+        (as an email or an alias), or only for these (lower-case) addresses. The engine decides
+        what a clash is (``_engine/addresses.py``)."""
+        raise NotImplementedError
+
+    def entry_key(self, email, current=None):
+        """The key (as in read_address_owners) of the entry a user is (``current``, a CurrentUser)
+        or would be created as."""
+        raise NotImplementedError
+
+    def ensure_containers(self, users=False, departments=False, check_only=False):
+        """Before the first write: make sure the places new users (``users``) and departments
+        (``departments``) go exist, or raise ProviderError naming the missing one. A backend
+        without containers has nothing to do."""
+
     def check(self, desired, current):
         """Problems a plan for this backend would hit (for example two emails that map to one
         entry), found before anything is written. Returns a list of Problem."""

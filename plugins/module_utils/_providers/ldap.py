@@ -16,7 +16,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
     Capabilities, Provider, ProviderError,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
-    LdapConnection, child_dn, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
+    LdapConnection, child_dn, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
 
@@ -86,6 +86,35 @@ class LdapProvider(Provider):
         filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('ou', [name]))
         return sum(1 for _entry in self.connection.search(self.users_dn, filterstr, ['1.1']))
 
+    def read_address_owners(self, addresses=None):
+        """``{address: [entry key, ...]}`` of every entry in the whole directory (``base_dn``, and
+        ``users_dn`` if it lies elsewhere) whose address attributes hold an address: of all the
+        addresses, or of only these (lower-case)."""
+        if addresses is not None and not addresses:
+            return {}
+        attributes = profile.ADDRESS_ATTRIBUTES
+        if addresses is None:
+            filterstr = '(|%s)' % ''.join('(%s=*)' % a for a in attributes)
+        else:
+            filterstr = '(|%s)' % ''.join(equality_filter(a, sorted(addresses)) for a in attributes)
+        bases = [self.options['base_dn']]
+        if not (same_dn(self.users_dn, bases[0]) or is_below(self.users_dn, bases[0])):
+            bases.append(self.users_dn)
+        owners = {}
+        for base in bases:
+            for dn, attrs in self.connection.search(base, filterstr, list(attributes)):
+                key = dn_key(dn)
+                for attribute in attributes:
+                    for address in profile._attr(attrs, attribute):
+                        holders = owners.setdefault(address.lower(), [])
+                        if key not in holders:
+                            holders.append(key)
+        return owners
+
+    def entry_key(self, email, current=None):
+        """The entry key (as in read_address_owners) of the entry a user is, or would be created as."""
+        return dn_key(current.ref['dn'] if current is not None else self.user_dn(email))
+
     def check(self, desired, current):
         """Two emails with one local part would be one entry ``uid=<local part>``."""
         problems = []
@@ -125,8 +154,7 @@ class LdapProvider(Provider):
     def apply_users(self, changes, stop_on_error=False):
         """Hash the new passwords on every core while the writes stream out, a window at a time."""
         changes = list(changes)
-        if any(c.action == 'create' for c in changes):
-            self._ensure_container(self.users_dn)
+        self.ensure_containers(users=any(c.action == 'create' for c in changes))
         hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
         # hash_stream yields exactly one hash per password it was given, so next() never runs out here.
         requests = (self._request(change, next(hashes) if change.password is not None else None)  # pylint: disable=stop-iteration-return
@@ -205,15 +233,25 @@ class LdapProvider(Provider):
             mods.append((ldap.MOD_DELETE, profile.PPOLICY_LOCK, None))
         return mods
 
-    def _ensure_container(self, dn):
-        if dn in self._containers_seen:
-            return
-        if not self.connection.exists(dn):
-            try:
-                self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
-            except ldap.LDAPError as exc:
-                raise ProviderError('cannot create the container "%s": %s' % (dn, error_message(exc)))
-        self._containers_seen.add(dn)
+    def ensure_containers(self, users=False, departments=False, check_only=False):
+        """Make sure users_dn (when ``users``) and departments_dn (when ``departments``) exist before
+        the first write. A missing one is created only with ``create_containers``: otherwise it is
+        most likely a wrong base_dn, and creating it would put a second copy of every user there."""
+        for wanted, option, dn in ((users, 'users_dn', self.users_dn), (departments, 'departments_dn', self.departments_dn)):
+            if not wanted or dn in self._containers_seen:
+                continue
+            if not self.connection.exists(dn):
+                if not self.options.get('create_containers'):
+                    raise ProviderError('the container %s "%s" does not exist, so nothing was changed: check base_dn '
+                                        '(and %s), or set create_containers: true to create it'
+                                        % (option, dn, option))
+                if check_only:
+                    continue
+                try:
+                    self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
+                except ldap.LDAPError as exc:
+                    raise ProviderError('cannot create the container "%s": %s' % (dn, error_message(exc)))
+            self._containers_seen.add(dn)
 
     def department_dn(self, path):
         dn = self.departments_dn
@@ -225,7 +263,7 @@ class LdapProvider(Provider):
         try:
             dn = self.department_dn(path)
             if change.action == 'create':
-                self._ensure_container(self.departments_dn)
+                self.ensure_containers(departments=True)
                 attrs = dict(objectClass=list(DEPARTMENT_CLASSES), ou=[change.name])
                 if change.department.description:
                     attrs['description'] = [change.department.description]

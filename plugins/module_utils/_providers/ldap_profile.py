@@ -25,6 +25,9 @@ SIMPLE_ATTRIBUTES = (('title', 'title'), ('department', 'ou'), ('employee_id', '
 PPOLICY_LOCK = 'pwdAccountLockedTime'
 # ppolicy's value for "locked until an administrator unlocks".
 PPOLICY_LOCKED_FOREVER = '000001010000Z'
+# The attributes that hold a user's addresses (the email, then the aliases): an address must be
+# unique across all of them in the whole directory.
+ADDRESS_ATTRIBUTES = ('mail',)
 READ_ATTRIBUTES = ['uid', 'mail', 'cn', 'displayName', 'userPassword', PPOLICY_LOCK] + [a for _k, a in SIMPLE_ATTRIBUTES]
 LOCK_MARKER = '!'
 _SCHEME = re.compile(r'^(\{[A-Za-z0-9.-]+\})(.*)$', re.S)

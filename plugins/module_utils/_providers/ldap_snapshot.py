@@ -15,7 +15,7 @@ import tempfile
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import Entry
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import is_below, same_dn
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import dn_key, is_below, same_dn
 
 try:
     import ldap
@@ -34,10 +34,6 @@ OPERATIONAL = frozenset(a.lower() for a in (
 ))
 
 
-def canonical(dn):
-    return ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
-
-
 def to_entry(dn, attrs, options):
     """An Entry of user attributes, values as text where they are UTF-8 (bytes otherwise)."""
     user_attrs = dict((k, [_text(v) for v in values]) for k, values in attrs.items() if k.lower() not in OPERATIONAL)
@@ -45,7 +41,7 @@ def to_entry(dn, attrs, options):
         kind = 'container'
     else:
         kind = 'user' if is_below(dn, options['users_dn']) else 'department'
-    return Entry(canonical(dn), len(ldap.dn.str2dn(dn)), dn, user_attrs, kind=kind)
+    return Entry(dn_key(dn), len(ldap.dn.str2dn(dn)), dn, user_attrs, kind=kind)
 
 
 def _text(value):
@@ -69,7 +65,7 @@ def read_live(connection, options, attrs=('*', '+')):
     entries = []
     for base in _subtrees(options):
         entries.extend(connection.search(base, '(objectClass=*)', list(attrs), decode=False))
-    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), canonical(item[0])))
+    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), dn_key(item[0])))
     return entries
 
 
