@@ -38,6 +38,11 @@ def _wanted_addresses(user, existing):
     return [(user.email, 'email')] + [(alias, 'aliases') for alias in aliases]
 
 
+def is_protected(email, aliases, protected):
+    """Whether any address of a user (its email or one of its aliases) is a protected one."""
+    return email in protected or not protected.isdisjoint(aliases or ())
+
+
 def roster_addresses(desired):
     """Every address the roster names, as an email or an alias."""
     found = set()

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import AddressBook
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import AddressBook, is_protected
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
     DesiredUser, Problem, ROSTER_KEYS, Secret, STATES,
 )
@@ -171,8 +171,10 @@ class _Validator:
             password = None
         if email:
             self.claim(index, 'email', email, label)
-            if email in self.protected and state != 'present':
-                self.problem(index, 'state', 'is %s, but %s is protected' % (state, email), value=state, email=label)
+            if state != 'present' and is_protected(email, fields.get('aliases'), self.protected):
+                self.problem(index, 'state', 'is %s, but %s is protected' % (
+                    state, ', '.join(sorted(self.protected & set([email] + list(fields.get('aliases') or []))))),
+                    value=state, email=label)
         for alias in fields.get('aliases', ()):
             if alias == email:
                 self.problem(index, 'aliases', 'alias "%s" is the user\'s own email' % alias, value=alias, email=label)

@@ -10,7 +10,7 @@ __metaclass__ = type
 import os
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import RestoreRefused, summarise
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 
@@ -70,6 +70,8 @@ def run_restore(module):
                 if left:
                     module.fail_json(msg='restore did not converge: %d differences remain after applying %d operations'
                                      % (len(left), done), **result)
+    except RestoreRefused as exc:
+        module.fail_json(msg='refusing to restore %s: %s' % (module.params['src'], exc), changed=False)
     except ProviderError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(**result)

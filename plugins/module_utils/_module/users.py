@@ -83,7 +83,8 @@ def run_users(module, items, passwords, single=False, domain=None):
     try:
         options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
                               purge_action=params.get('purge_action', 'disable'),
-                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
+                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or (),
+                              domain=domain or params['domain'])
     except ValueError as exc:
         _finish(module, dict(msg=str(exc), changed=False), passwords, invocation, failed=True)
     desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
@@ -120,6 +121,12 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
     if the_plan.changed:
         provider.ensure_containers(users=bool(the_plan.by_action(CREATE)), check_only=module.check_mode)
     result = _plan_result(module, the_plan)
+    result['foreign_locks'] = foreign_locks(desired, current)
+    if result['foreign_locks']:
+        module.warn('%d users of the list are locked by something other than this collection (a password policy '
+                    'lockout after failed logins, or an administrator), and stay locked: %s'
+                    % (len(result['foreign_locks']), ', '.join(result['foreign_locks'][:20])
+                       + (', ...' if len(result['foreign_locks']) > 20 else '')))
     if module.check_mode or not the_plan.changed:
         return result
     changes = [c for c in the_plan.changes if c.is_change]
@@ -136,6 +143,12 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
         else:
             module.warn(outcome.message(len(changes)))
     return result
+
+
+def foreign_locks(desired, current):
+    """Emails of the listed users whose entry holds a lock this collection did not set."""
+    listed = set(user.email for user in desired if user.state != 'absent')
+    return sorted(user.email for user in current if user.foreign_lock and user.email in listed)
 
 
 def peak_rss_mb():

@@ -55,9 +55,11 @@ class LdapProvider(Provider):
                 return []
             filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('mail', sorted(emails)))
         users = []
+        depth = len(ldap.dn.str2dn(self.users_dn)) + 1
         for dn, attrs in self.connection.search(self.users_dn, filterstr, profile.READ_ATTRIBUTES):
             user = profile.entry_to_user(dn, attrs)
             if user is not None and (emails is None or user.email in emails):
+                user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
                 users.append(user)
         return users
 
@@ -164,14 +166,28 @@ class LdapProvider(Provider):
             change, dn, payload = token
             return self._settle(change, dn, payload, exc)
 
+        relock = []
         try:
             # The pipeline settles a refusal before it decides to stop: an add that found its entry
             # and made it right is done, and must not stop the run (on_error: stop) as a refusal.
             pipeline = self.connection.pipeline(requests, stop_on_error=stop_on_error, settle=settle)
-            for (change, _dn, _payload), error in pipeline:
+            for (change, dn, payload), error in pipeline:
+                if error is None and _writes_password_over_a_foreign_lock(change, payload):
+                    relock.append((dn, change.current.ref['foreign_lock']))
                 yield change, error
         finally:
             hashes.close()
+            self._relock(relock)
+
+    def _relock(self, entries):
+        """ppolicy deletes pwdAccountLockedTime whenever a password is written; a lock that the
+        collection did not set is not its to remove, so it is set again as it was."""
+        for dn, value in entries:
+            try:
+                self.connection.modify(dn, [(ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [value])])
+            except ldap.LDAPError as exc:
+                raise ProviderError('the lock (%s) of %s, which ppolicy removed when its password was written, could not '
+                                    'be set again: %s' % (profile.PPOLICY_LOCK, dn, error_message(exc)))
 
     def _settle(self, change, dn, payload, error):
         """Writes are safe to repeat, so two runs at once (or a re-run after a crash) converge: an
@@ -229,7 +245,7 @@ class LdapProvider(Provider):
             mods.append((ldap.MOD_REPLACE, 'userPassword', [new] if new else None))
         if disabled and not ref['ppolicy_locked'] and self.ppolicy:
             mods.append((ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [profile.PPOLICY_LOCKED_FOREVER]))
-        if not disabled and ref['ppolicy_locked']:
+        if not disabled and ref['ppolicy_ours']:  # a lock the collection did not set is never removed
             mods.append((ldap.MOD_DELETE, profile.PPOLICY_LOCK, None))
         return mods
 
@@ -315,6 +331,11 @@ class LdapProvider(Provider):
                                     'there.' % (op.action, op.entry.dn, done, len(ops), error_message(exc)))
             done += 1
         return done
+
+
+def _writes_password_over_a_foreign_lock(change, payload):
+    return (change.action != 'create' and change.current is not None and change.current.ref.get('foreign_lock')
+            and change.action != 'delete' and any(attr == 'userPassword' for _op, attr, _values in payload))
 
 
 def unlock(stored):

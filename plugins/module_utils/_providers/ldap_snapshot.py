@@ -13,7 +13,7 @@ import hashlib
 import os
 import tempfile
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import Entry
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import OUTSIDE, Entry
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import dn_key, is_below, same_dn
 
@@ -39,8 +39,12 @@ def to_entry(dn, attrs, options):
     user_attrs = dict((k, [_text(v) for v in values]) for k, values in attrs.items() if k.lower() not in OPERATIONAL)
     if same_dn(dn, options['users_dn']) or same_dn(dn, options['departments_dn']):
         kind = 'container'
+    elif is_below(dn, options['users_dn']):
+        kind = 'user'
+    elif is_below(dn, options['departments_dn']):
+        kind = 'department'
     else:
-        kind = 'user' if is_below(dn, options['users_dn']) else 'department'
+        kind = OUTSIDE
     return Entry(dn_key(dn), len(ldap.dn.str2dn(dn)), dn, user_attrs, kind=kind)
 
 
