@@ -322,8 +322,8 @@ class LdapProvider(Provider):
                 if op.action == 'add':
                     self.connection.add(op.entry.dn, op.attrs)
                 elif op.action == 'modify':
-                    self.connection.modify(op.entry.dn, [(ldap.MOD_REPLACE, name, values or None)
-                                                         for name, values in sorted(op.attrs.items())])
+                    for mods in _restore_modifications(op.attrs):
+                        self.connection.modify(op.entry.dn, mods)
                 else:
                     self.connection.delete(op.entry.dn)
             except ldap.LDAPError as exc:
@@ -331,6 +331,24 @@ class LdapProvider(Provider):
                                     'there.' % (op.action, op.entry.dn, done, len(ops), error_message(exc)))
             done += 1
         return done
+
+
+def _restore_modifications(attrs):
+    """The modify requests that set ``attrs`` ({attribute: values, [] to remove}) on an entry.
+
+    ppolicy deletes pwdAccountLockedTime itself whenever userPassword is written: so a lock to set
+    goes in a second request after the password, and a lock to remove is a MOD_DELETE (a removal by
+    MOD_REPLACE, which ppolicy's own delete then finds gone, fails with "no such attribute")."""
+    first, then = [], []
+    writes_password = any(name.lower() == 'userpassword' for name in attrs)
+    for name, values in sorted(attrs.items()):
+        if not values:
+            first.append((ldap.MOD_DELETE, name, None))
+        elif writes_password and name.lower() == profile.PPOLICY_LOCK.lower():
+            then.append((ldap.MOD_REPLACE, name, values))
+        else:
+            first.append((ldap.MOD_REPLACE, name, values))
+    return [mods for mods in (first, then) if mods]
 
 
 def _writes_password_over_a_foreign_lock(change, payload):
