@@ -55,18 +55,20 @@ collection:
 
 deps: system-deps venv collection
 
+# -n auto: one pytest-xdist worker per core, each with its own slapd and Dovecot (tests/harness).
 unit: deps
-	$(VENV)/bin/python -m pytest -q tests/unit
+	$(VENV)/bin/python -m pytest -q -n auto tests/unit
 
 integration: deps
-	$(VENV)/bin/python -m pytest -q tests/integration
+	$(VENV)/bin/python -m pytest -q -n auto tests/integration
 
 # make lint: what the Ansible community collections and Galaxy check, each step on its own target.
 VERSION := $(shell awk '/^version:/ {print $$2}' galaxy.yml)
 DIST := $(BUILD)/dist
 ARTIFACT := $(DIST)/mailops-mailbox-$(VERSION).tar.gz
 
-lint: lint-ansible lint-sanity lint-units lint-docs lint-changelog lint-galaxy lint-ee
+LINT_CHECKS := lint-ansible lint-sanity lint-docs lint-changelog lint-galaxy lint-ee
+lint: $(LINT_CHECKS) lint-units
 
 # Every YAML file of the collection (roles, playbooks, examples, inventories, galaxy.yml, meta/,
 # execution-environment.yml) with the production profile; .ansible-lint says what is what.
@@ -118,8 +120,10 @@ docs: deps
 changelog: deps
 	$(VENV)/bin/antsibull-changelog release --version $(VERSION) --update-existing --refresh --reload-plugins
 
-test: deps lint
-	$(VENV)/bin/python -m pytest -q tests/unit tests/integration
+# Every lint check, then every test once, in parallel. `ansible-test units` (make lint) runs the same
+# unit tests as this pytest run, so make test leaves it to make lint rather than run them twice.
+test: deps $(LINT_CHECKS)
+	$(VENV)/bin/python -m pytest -q -n auto tests/unit tests/integration
 
 # The lab (roles/lab): slapd + Dovecot on 127.0.0.1 in $(BUILD)/lab, which gets connection.yml.
 # The baseline loop uses community.general's ldap_entry/ldap_passwd, which the ansible package carries.

@@ -35,6 +35,13 @@ VAULT_PASSWORD = REPO / "examples" / "demo-vault-password.txt"
 RECAP = re.compile(r"^localhost\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
+class RosterLoader(yaml.SafeLoader):
+    """The collection writes outside text tagged !unsafe (so Ansible never templates it): read it as text."""
+
+
+RosterLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+
+
 def say(title):
     print("\n==> %s" % title, flush=True)
 
@@ -80,7 +87,9 @@ class Demo:
     def site(self, *args, show=False):
         # update_password=always: the lab's users get the vault file's passwords even if an earlier demo set
         # others; a stored hash that already matches is no change, so a re-run stays changed=0.
-        return self.playbook("site.yml", "-e", "@%s" % self.roster, "-e", "@%s" % self.passwords,
+        # The documented flow: the modules read the roster and the vault file themselves.
+        return self.playbook("site.yml", "-e", "mailbox_roster_file=%s" % self.roster,
+                             "-e", "mailbox_initial_passwords_file=%s" % self.passwords,
                              "-e", "mailbox_update_password=always", *args, show=show)
 
     def start_lab(self):
@@ -92,10 +101,10 @@ class Demo:
     def secrets(self):
         view = subprocess.run([str(Path(sys.executable).with_name("ansible-vault")), "view", "--vault-password-file",
                                str(VAULT_PASSWORD), str(self.passwords)], capture_output=True, text=True, check=True)
-        return yaml.safe_load(view.stdout)["mailbox_initial_passwords"]
+        return yaml.load(view.stdout, Loader=RosterLoader)["mailbox_initial_passwords"]
 
     def users(self):
-        return yaml.safe_load(self.roster.read_text())["mailbox_roster"]["users"]
+        return yaml.load(self.roster.read_text(), Loader=RosterLoader)["mailbox_roster"]["users"]
 
     def latest_report(self):
         reports = sorted(Path(self.connection()["mailbox_lab"]["state_dir"], "reports").glob("*.json"))

@@ -7,6 +7,10 @@ data: staff.csv (UTF-8) and staff.xlsx (mobiles as numbers, as Excel stores them
 General cell), and on request the same CSV in GBK with CRLF line ends, as Excel saves a CSV on a
 Chinese Windows (not committed: the collection's files are all UTF-8 text with LF line ends).
 
+It also writes sources/: the same six people as each vendor's file shows them (Microsoft 365,
+Google Workspace, Tencent Exmail as XLSX, WeCom, DingTalk, Feishu), with the vendors' columns that
+a roster has no use for filled in, as they would be.
+
     python examples/make_examples.py                        # needs openpyxl
     python examples/make_examples.py --gbk /tmp/staff-gbk.csv
 
@@ -99,6 +103,120 @@ def write_xlsx(name):
     _reproducible_zip(buffer.getvalue(), os.path.join(HERE, name))
 
 
+# The people of the vendor examples: (email, family name, given name, department path, title,
+# employee id, mobile, state). 刘洋 is suspended where a format can say so.
+PEOPLE = (
+    (u'zhang.san@example.org', u'张', u'三', u'总部', u'总经理', u'E1001', u'13800138000', u'present'),
+    (u'li.si@example.org', u'李', u'四', u'总部/销售部', u'销售总监', u'E1002', u'13800138001', u'present'),
+    (u'wang.fang@example.org', u'王', u'芳', u'总部/销售部/华南销售', u'销售经理', u'E1003', u'13900139002',
+     u'present'),
+    (u'ouyang.nana@example.org', u'欧阳', u'娜娜', u'总部/技术部', u'后端工程师', u'E1004', u'13700137003', u'present'),
+    (u'john.smith@example.org', u'Smith', u'John', u'总部/海外事业部', u'Sales Engineer', u'E1005', u'+1 415 555 0100',
+     u'present'),
+    (u'liu.yang@example.org', u'刘', u'洋', u'总部/技术部', u'实习生', u'E1006', u'13600136005', u'disabled'),
+)
+
+
+def _full_name(family, given):
+    return family + given if ord(family[0]) > 0x2e80 else u'%s %s' % (given, family)
+
+
+def _local(email):
+    return email.split(u'@')[0]
+
+
+def m365_rows():
+    """Department is flat in Microsoft 365 (no tree); 李四's Display Name is left blank (First and
+    Last Name make it)."""
+    yield (u'User Name', u'First Name', u'Last Name', u'Display Name', u'Job Title', u'Department', u'Office Number',
+           u'Office Phone', u'Mobile Phone', u'Fax', u'Alternate email address', u'Address', u'City',
+           u'State or Province', u'ZIP or Postal Code', u'Country or Region')
+    for email, family, given, path, title, _eid, mobile, _state in PEOPLE:
+        display = u'' if given == u'四' else _full_name(family, given)
+        yield (email, given, family, display, title, path.rsplit(u'/', 1)[-1], u'A-%s' % _eid[-3:], u'+86 10 8888 0000',
+               mobile, u'', u'%s@personal.example.com' % _local(email), u'1 Example Road', u'Beijing', u'Beijing',
+               u'100000', u'China')
+
+
+def google_rows():
+    """Org units are the tree (张三 is at the top unit "/", so Department says where); ``****``
+    keeps a password; 刘洋 is Suspended."""
+    yield (u'First Name [Required]', u'Last Name [Required]', u'Email Address [Required]', u'Password [Required]',
+           u'Password Hash Function [UPLOAD ONLY]', u'Org Unit Path [Required]', u'New Primary Email [UPLOAD ONLY]',
+           u'Recovery Email', u'Work Phone', u'Mobile Phone', u'Employee ID', u'Employee Type', u'Employee Title',
+           u'Manager Email', u'Department', u'Cost Center', u'Change Password at Next Sign-In',
+           u'New Status [UPLOAD ONLY]')
+    for email, family, given, path, title, eid, mobile, state in PEOPLE:
+        unit = u'/' if path == u'总部' else u'/' + path
+        yield (given, family, email, u'****', u'', unit, u'', u'%s@personal.example.com' % _local(email),
+               u'+86 10 8888 0000', mobile, eid, u'Full time', title, u'zhang.san@example.org', path.rsplit(u'/', 1)[-1],
+               u'CC-01', u'FALSE', u'Suspended' if state == u'disabled' else u'Active')
+
+
+def exmail_rows():
+    """Accounts as local parts, mobiles typed as numbers, 性别 and 生日 filled in, no status column."""
+    yield (u'帐号', u'密码', u'编号', u'姓名', u'手机', u'电话', u'所属部门', u'性别', u'职务', u'生日')
+    for email, family, given, path, title, eid, mobile, _state in PEOPLE:
+        typed = float(mobile) if mobile.isdigit() else mobile  # Excel keeps a typed number as a float
+        yield (_local(email), u'', eid, _full_name(family, given), typed, u'010-88880000', path, u'男', title,
+               u'1990-01-01')
+
+
+def wecom_rows():
+    """帐号 is the WeCom user id, used only where 企业邮箱 is blank (刘洋); 别名 is a nickname, not a
+    mail alias; 李四 is in two departments (the first one counts); no employee id, no status."""
+    yield (u'姓名', u'帐号', u'别名', u'职务', u'部门', u'性别', u'手机', u'座机', u'个人邮箱', u'企业邮箱', u'地址',
+           u'激活状态')
+    for email, family, given, path, title, _eid, mobile, _state in PEOPLE:
+        departments = path + (u';总部/市场部' if given == u'四' else u'')
+        work = u'' if given == u'洋' else email
+        yield (_full_name(family, given), _local(email), u'Tom' if given == u'John' else u'', title, departments,
+               u'男', mobile, u'010-88880000', u'%s@personal.example.com' % _local(email), work, u'北京', u'已激活')
+
+
+def dingtalk_rows():
+    yield (u'姓名', u'工号', u'手机号', u'部门', u'职位', u'邮箱', u'性别', u'座机', u'分机号', u'办公地点',
+           u'入职时间', u'备注')
+    for email, family, given, path, title, eid, mobile, _state in PEOPLE:
+        yield (_full_name(family, given), eid, mobile, path, title, email, u'男', u'010-88880000', u'8001', u'北京',
+               u'2020-03-01', u'')
+
+
+def feishu_rows():
+    yield (u'姓名', u'用户ID', u'手机号', u'企业邮箱', u'部门', u'职务', u'工号', u'性别', u'员工类型', u'入职日期',
+           u'工作城市', u'直属上级')
+    for email, family, given, path, title, eid, mobile, _state in PEOPLE:
+        yield (_full_name(family, given), u'ou_%s' % eid.lower(), mobile, email, path, title, eid, u'男', u'正式',
+               u'2020-03-01', u'北京', u'张三')
+
+
+SOURCE_EXAMPLES = (
+    ('m365-users.csv', m365_rows), ('google-users.csv', google_rows), ('exmail-users.xlsx', exmail_rows),
+    ('wecom-contacts.csv', wecom_rows), ('dingtalk-contacts.csv', dingtalk_rows),
+    ('feishu-contacts.csv', feishu_rows),
+)
+
+
+def write_sources():
+    os.makedirs(os.path.join(HERE, 'sources'), exist_ok=True)
+    for name, rows in SOURCE_EXAMPLES:
+        path = os.path.join(HERE, 'sources', name)
+        if name.endswith('.xlsx'):
+            workbook = openpyxl.Workbook()
+            sheet = workbook.active
+            sheet.title = u'成员列表'
+            for row in rows():
+                sheet.append(list(row))
+            buffer = io.BytesIO()
+            workbook.save(buffer)
+            _reproducible_zip(buffer.getvalue(), path)
+        else:
+            out = io.StringIO()
+            csv.writer(out, lineterminator='\n').writerows(rows())
+            with open(path, 'wb') as handle:
+                handle.write(out.getvalue().encode('utf-8'))
+
+
 def _reproducible_zip(data, path):
     """openpyxl stamps the save time into the archive and docProps/core.xml: fix both."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -120,6 +238,7 @@ def main():
     args = parser.parse_args()
     write_csv(os.path.join(HERE, 'staff.csv'), 'utf-8')
     write_xlsx('staff.xlsx')
+    write_sources()
     if args.gbk:
         write_csv(args.gbk, 'gbk', lineterminator='\r\n')  # what Excel writes
 

@@ -22,7 +22,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
-    MissingLibrary, delimiter_option, read_template,
+    MissingLibrary, delimiter_option, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
     parse_passwords, parse_roster, render_passwords, render_roster,
@@ -63,33 +63,39 @@ class ActionModule(ActionBase):
         try:
             settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
                                 password_policy=args['password_policy'], extra_columns=args['extra_columns'],
-                                departments=args['departments'])
+                                departments=args['departments'], source=args['source'])
             delimiter = delimiter_option(args['delimiter'])
+            max_rows = max_rows_option(args['max_rows'])
         except ValueError as exc:
             raise RosterFailed(str(exc))
         vault = _Vault(self._loader, args['vault_id'])
-        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter)
+        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
         previous = _read_previous(paths.previous, args['previous'] is not None)
-        existing_passwords = vault.read_passwords(paths.passwords_dest)
+        existing_text = vault.read_passwords_text(paths.passwords_dest)
+        existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
         built = _build(table, settings, previous, existing_passwords)
 
         roster_text = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
         old_roster = _read_text(paths.dest, 'dest')
         roster_changed = roster_text != old_roster
-        passwords_changed = existing_passwords is None or _revealed(existing_passwords) != _revealed(built.passwords)
+        passwords_text = render_passwords(built.passwords)
+        # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe)
+        # is written again once, in the form Ansible never templates.
+        passwords_changed = passwords_text != existing_text
         if not self._task.check_mode:
             # The passwords first: a roster that lists users whose passwords were not saved would
             # create them without one.
             if passwords_changed:
-                _write_atomically(paths.passwords_dest, vault.encrypt(render_passwords(built.passwords)),
-                                  PASSWORDS_MODE, 'passwords_dest')
+                _write_atomically(paths.passwords_dest, vault.encrypt(passwords_text), PASSWORDS_MODE,
+                                  'passwords_dest')
             if roster_changed:
                 _write_atomically(paths.dest, to_bytes(roster_text), ROSTER_MODE, 'dest',
                                   already='the passwords file was written' if passwords_changed else None)
 
         result = dict(changed=roster_changed or passwords_changed, users=len(built.roster['users']),
                       generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
-                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest)
+                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
+                      source=built.source, ignored_columns=built.ignored_columns)
         if built.warnings:
             result['warnings'] = built.warnings
         if self._task.check_mode:
@@ -137,8 +143,8 @@ class _Vault:
     def encrypt(self, plaintext):
         return self.lib.encrypt(to_bytes(plaintext), self.secret, vault_id=self.vault_id)
 
-    def read_passwords(self, path):
-        """``{email: Secret}`` from the existing vault file, or None when there is none yet."""
+    def read_passwords_text(self, path):
+        """The decrypted text of the existing vault file, or None when there is none yet."""
         if not os.path.exists(path):
             return None
         data = _read_bytes(path, 'passwords_dest')
@@ -151,15 +157,23 @@ class _Vault:
             raise RosterFailed('passwords_dest: %s cannot be decrypted with the vault secrets loaded (%s): run with '
                                'the vault secret it was written with' % (path, ', '.join(n for n, _s in self.secrets)))
         try:
-            return parse_passwords(to_text(plaintext, errors='surrogate_or_strict'))
-        except (ValueError, UnicodeError) as exc:
-            raise RosterFailed('passwords_dest: %s %s' % (path, exc if isinstance(exc, ValueError) else 'is not UTF-8'))
+            return to_text(plaintext, errors='surrogate_or_strict')
+        except UnicodeError:
+            raise RosterFailed('passwords_dest: %s is not UTF-8 once decrypted' % path)
 
 
-def _read_template(src, sheet, encoding, delimiter):
+def _parse_passwords(path, text):
+    try:
+        return parse_passwords(text)
+    except ValueError as exc:
+        raise RosterFailed('passwords_dest: %s %s' % (path, exc))
+
+
+def _read_template(src, sheet, encoding, delimiter, max_rows):
+    """The template, its rows read as the roster is built from them."""
     try:
         return read_template(src, source_name=os.path.basename(src), sheet=sheet, encoding=encoding,
-                             delimiter=delimiter)
+                             delimiter=delimiter, max_rows=max_rows, stream=True)
     except MissingLibrary as exc:
         raise RosterFailed(missing_required_lib(exc.library), exception=exc.import_error)
     except (IOError, OSError) as exc:
@@ -210,10 +224,6 @@ def _read_text(path, option):
         return _read_bytes(path, option).decode('utf-8')
     except UnicodeDecodeError:
         raise RosterFailed('%s: %s is not a UTF-8 text file' % (option, path))
-
-
-def _revealed(passwords):
-    return dict((email, secret.reveal()) for email, secret in passwords.items())
 
 
 def _write_atomically(path, data, new_mode, option, already=None):

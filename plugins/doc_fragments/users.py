@@ -21,6 +21,10 @@ options:
       - V(on_create) sets a password only when the user is created.
       - V(always) also sets it on existing users whose stored hash does not match it (checked with passlib,
         so an unchanged password is not a change and a re-run stays idempotent).
+      - V(always) needs a backend that can check a stored password (O(backend=ldap)). Hosted backends
+        (O(backend=exmail), O(backend=graph)) cannot read one back, so it would set every password on every run;
+        the task fails before writing anything, naming the backend. Reset a hosted user's password in the
+        vendor's console, or delete and re-create the user.
     type: str
     choices: [on_create, always]
     default: on_create

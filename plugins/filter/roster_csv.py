@@ -71,15 +71,10 @@ import io
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_text
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import FORMULA_STARTS
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.export import neutralise
 
 COLUMNS = ('email', 'name', 'department', 'title', 'employee_id', 'mobile', 'aliases', 'state')
 BOM = u'\ufeff'
-
-
-def neutralise(cell):
-    """The text of one cell, with a leading quote when a spreadsheet would otherwise run it."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _cell(value):

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Backend selection and connection options, shared by every module (documented once in
-``doc_fragments/connection.py``)."""
+"""Backend selection and connection options, shared by every module: a registry with one entry per
+backend (its options dict, secret environment variables, requirements, provider), documented by
+the doc fragments ``mailops.mailbox.connection`` (the ``backend`` option) and one per backend."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,9 +16,11 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, google, graph, ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
 
 LDAP_OPTIONS = dict(
     server_uri=dict(type='str', required=True),
@@ -32,35 +35,12 @@ LDAP_OPTIONS = dict(
     allow_plaintext=dict(type='bool', default=False),
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=30),
-    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
+    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson', 'ad']),
+    ou_per_department=dict(type='bool', default=False),
     # How passwords are hashed, not secrets: no_log=False says so to Ansible's name-based guess.
     password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES), no_log=False),
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
 )
-
-BACKENDS = ('ldap',)
-
-
-def backend_argument_spec():
-    return dict(
-        backend=dict(type='str', default='ldap', choices=list(BACKENDS)),
-        ldap=dict(type='dict', options=LDAP_OPTIONS),
-    )
-
-
-def connection_secrets(params):
-    """Every value given to a ``no_log`` option of a backend's connection dict (bind_pw, client
-    secrets): what must stay masked in every output, whatever else is unmasked."""
-    found = set()
-    for name, spec in backend_argument_spec().items():
-        given = params.get(name) or {}
-        for key, option in (spec.get('options') or {}).items():
-            if option.get('no_log') and given.get(key):
-                found.add(str(given[key]))
-    return found
-
-
-BACKEND_REQUIRED_IF = [('backend', 'ldap', ['ldap'])]
 
 
 def ldap_options(params):
@@ -103,16 +83,88 @@ def plaintext_to_network(uri, start_tls):
         return True
 
 
+def _ldap_provider(params):
+    options = ldap_options(params)
+    if options['profile'] == 'ad':
+        return AdProvider(options)
+    if options['ou_per_department']:
+        raise ValueError('ldap.ou_per_department needs profile: ad (the inetorgperson profile keeps users flat '
+                         'below users_dn, so that their DN stays stable)')
+    return LdapProvider(options)
+
+
+def _ldap_missing():
+    if ldap_connection.LDAP_IMPORT_ERROR:
+        return 'python-ldap', ldap_connection.LDAP_IMPORT_ERROR
+    if passwords.PASSLIB_IMPORT_ERROR:
+        return 'libpass (or passlib)', passwords.PASSLIB_IMPORT_ERROR
+    return None
+
+
+def _requests_missing():
+    return ('requests', REQUESTS_IMPORT_ERROR) if REQUESTS_IMPORT_ERROR else None
+
+
+def _google_missing():
+    if google.CRYPTOGRAPHY_IMPORT_ERROR:
+        return 'cryptography', google.CRYPTOGRAPHY_IMPORT_ERROR
+    return _requests_missing()
+
+
+class Backend:
+    """One entry of the registry: how a backend's options dict is declared (``options``, documented
+    in the doc fragment ``mailops.mailbox.<name>``), which environment variables hold its secrets,
+    what it needs installed (``missing()``: ``(library, traceback)`` or None) and how its provider
+    is made from the dict (``provider(params)``; ValueError for a bad option)."""
+
+    def __init__(self, name, options, provider, missing, secret_env):
+        self.name = name
+        self.options = options
+        self.provider = provider
+        self.missing = missing
+        self.secret_env = secret_env
+
+
+REGISTRY = dict((backend.name, backend) for backend in (
+    Backend('ldap', LDAP_OPTIONS, _ldap_provider, _ldap_missing, ('MAILBOX_LDAP_BIND_PW',)),
+    Backend('exmail', exmail.OPTIONS, exmail.make_provider, _requests_missing, ('MAILBOX_EXMAIL_SECRET',)),
+    Backend('graph', graph.OPTIONS, graph.make_provider, _requests_missing, ('MAILBOX_GRAPH_CLIENT_SECRET',)),
+    Backend('google', google.OPTIONS, google.make_provider, _google_missing, ('MAILBOX_GOOGLE_SERVICE_ACCOUNT',)),
+))
+BACKENDS = tuple(REGISTRY)
+DOC_FRAGMENTS = tuple('mailops.mailbox.%s' % name for name in BACKENDS)
+
+
+def backend_argument_spec():
+    spec = dict(backend=dict(type='str', default='ldap', choices=list(BACKENDS)))
+    for backend in REGISTRY.values():
+        spec[backend.name] = dict(type='dict', options=backend.options)
+    return spec
+
+
+BACKEND_REQUIRED_IF = [('backend', name, [name]) for name in BACKENDS]
+
+
+def connection_secrets(params):
+    """Every value given to a ``no_log`` option of a backend's connection dict (bind_pw, client
+    secrets): what must stay masked in every output, whatever else is unmasked."""
+    found = set()
+    for name, spec in backend_argument_spec().items():
+        given = params.get(name) or {}
+        for key, option in (spec.get('options') or {}).items():
+            if option.get('no_log') and given.get(key):
+                found.add(str(given[key]))
+    return found
+
+
 def make_provider(module):
-    """The provider the module's options ask for; fails the module when its library is missing."""
-    backend = module.params['backend']
-    if backend == 'ldap':
-        if ldap_connection.LDAP_IMPORT_ERROR:
-            module.fail_json(msg=missing_required_lib('python-ldap'), exception=ldap_connection.LDAP_IMPORT_ERROR)
-        if passwords.PASSLIB_IMPORT_ERROR:
-            module.fail_json(msg=missing_required_lib('libpass (or passlib)'), exception=passwords.PASSLIB_IMPORT_ERROR)
-        try:
-            return LdapProvider(ldap_options(module.params['ldap']))
-        except ValueError as exc:
-            module.fail_json(msg=str(exc))
-    module.fail_json(msg='backend %s is not supported' % backend)
+    """The provider the module's options ask for; fails the module when its library is missing
+    or an option is wrong."""
+    backend = REGISTRY[module.params['backend']]
+    missing = backend.missing()
+    if missing:
+        module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
+    try:
+        return backend.provider(module.params[backend.name])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))

@@ -20,6 +20,10 @@ author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.INFO_MODULE
 seealso:

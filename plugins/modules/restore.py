@@ -21,10 +21,20 @@ description:
   - Refuses a snapshot taken of other subtrees. After applying, it plans again and fails unless nothing is left.
   - Take a snapshot of the current state first, as the C(mailops.mailbox.restore) role does, so a restore can itself be
     undone.
+  - On a hosted backend (O(backend=exmail), O(backend=graph)) the snapshot is JSON in roster format and holds no
+    passwords, which these APIs never give back. Departments and users are put back through the same planner as the
+    users module (users added since are deleted, changed ones reverted); a user that must be re-created gets a new
+    initial password (change at first login), written to O(passwords_dest) as an ansible-vault encrypted vars
+    file C(mailbox_initial_passwords), and RV(recreated) lists them. Without O(passwords_dest) (or O(passwords)) a
+    restore that would re-create users fails before writing anything.
 author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
 options:
@@ -33,6 +43,22 @@ options:
       - The snapshot file.
     type: path
     required: true
+  passwords_dest:
+    description:
+      - Hosted backends only. Where to write the new initial passwords of the users the restore re-creates, as an
+        ansible-vault encrypted vars file (mode C(0600)) encrypted with the play's vault secret, so run with
+        C(--vault-id) or C(--vault-password-file). The file must not exist yet.
+      - It is written before anything is applied (with a password for every user of the snapshot) and rewritten
+        afterwards with only the users re-created, so a run that stops midway loses no password. It is removed when
+        nobody was re-created.
+      - Ignored for an LDAP snapshot, which restores the password hashes themselves.
+    type: path
+  passwords:
+    description:
+      - Initial passwords by email for users a restore re-creates on a hosted backend. Filled in from
+        O(passwords_dest) when that is set; give it yourself only to choose the passwords.
+      - Never logged or returned.
+    type: dict
 seealso:
   - module: mailops.mailbox.snapshot
 '''
@@ -63,6 +89,15 @@ applied:
   description: How many operations were applied.
   returned: when something was restored
   type: int
+recreated:
+  description: Hosted backends; emails of the users re-created with new initial passwords (planned in check mode).
+  returned: success, or failure during a hosted restore
+  type: list
+  elements: str
+passwords_dest:
+  description: The ansible-vault file holding the new initial passwords of RV(recreated).
+  returned: when users were re-created with O(passwords_dest) set
+  type: str
 diff:
   description: Before/after attributes per entry, with password hashes shown as C(********).
   returned: when diff mode is on
@@ -75,7 +110,8 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory 
 
 
 def main():
-    module = new_module(dict(src=dict(type='path', required=True)))
+    module = new_module(dict(src=dict(type='path', required=True), passwords_dest=dict(type='path'),
+                             passwords=dict(type='dict', no_log=True)))
     run_restore(module)
 
 

@@ -24,6 +24,16 @@ description:
     C(employee_id)/C(工号), C(mobile)/C(手机)/C(手机号), C(aliases)/C(别名) (separated by commas, C(、),
     semicolons or spaces; a bare local part gets O(domain)) and C(state)/C(状态) (V(present), V(disabled) or
     V(absent); C(在职), C(停用) or C(离职)). Only C(name) and C(department) are required.
+  - The staff lists of Microsoft 365, Google Workspace, Tencent Exmail, WeCom, DingTalk and Feishu are read as they
+    are, with their own headers (see O(source)).
+  - A problem never shows a password. A problem in the password column, and in a row with more cells than headers
+    (an unquoted delimiter shifts the cells right, so any cell from the password column on may hold part of one),
+    names the row and the column only; a cell without a header is never shown either.
+  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result; the
+    template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
+    open, which takes the rows after it into that cell).
+  - Every string the roster file and the passwords file hold is tagged C(!unsafe), so Ansible never evaluates
+    C({{ }}), C({% %}) or C({#comment#}) from a cell, however the file is loaded.
   - Cells are normalised with Unicode NFKC, trimmed (U+3000 and zero-width characters too), emails lower-cased;
     numbers Excel stored as floats (C(13800000000.0), C(1.38E+10)) are written as the digits typed.
   - A department is a path, C(总部/销售部), which also builds the C(departments) tree of the roster.
@@ -163,11 +173,38 @@ options:
       - When omitted, the tree is built from the paths in the template.
     type: list
     elements: raw
+  source:
+    description:
+      - What kind of file O(src) is. V(auto) tells it from the header row; V(generic) reads it as this collection's
+        own template only; a vendor's name reads it as that vendor's file whatever its header row says.
+      - The vendors' files are the Microsoft 365 "Add multiple users" CSV (V(m365)), the Google Workspace "Bulk update
+        users" CSV (V(google)), the Tencent Exmail batch-import template (V(exmail)) and the contact exports of WeCom
+        (V(wecom)), DingTalk (V(dingtalk)) and Feishu (V(feishu)). A file is taken for a vendor's when it has one
+        of the columns only that vendor's file has (C(User Name), C(Org Unit Path), C(生日), C(个人邮箱),
+        C(入职时间), C(用户ID), ...); with none, it is read as the generic template.
+      - A vendor's columns that a roster has no use for (C(性别), C(Office Number), ...) are skipped and listed in
+        RV(ignored_columns); a column no vocabulary knows still follows O(extra_columns).
+      - In every kind of file, a name given as first and last name (C(First Name)/C(Last Name), C(名)/C(姓)) is
+        joined as its script writes it (张 + 三 is 张三, John + Smith is John Smith); an account given as a local
+        part (C(zhang.san)) gets O(domain); a department cell with several departments (C(总部/销售部;总部/市场部))
+        gives the first one, and a leading C(/) (C(/Sales/East)) is dropped; Google's password C(****) means no
+        password from the file, and its C(New Status) C(Active)/C(Suspended) gives the state.
+    type: str
+    choices: [auto, generic, m365, google, exmail, wecom, dingtalk, feishu]
+    default: auto
+    version_added: 0.2.0
   vault_id:
     description:
       - The vault identity to encrypt with when the play has loaded several (C(--vault-id prod@...)). The first one
         loaded when omitted.
     type: str
+  max_rows:
+    description:
+      - The most data rows the template may have. A longer template is refused with a problem naming the first row
+        past the limit; it is checked while the file is read, so a file of millions of rows fails after reading this
+        many, not after reading all of it.
+    type: int
+    default: 200000
 notes:
   - Requires openpyxl for XLSX templates and pypinyin for addresses generated from Chinese names, on the controller.
   - A blank email is matched to the previous roster by employee id, or else by name; two people with the same name
@@ -180,6 +217,7 @@ requirements:
   - pypinyin >= 0.50 (Chinese names)
 seealso:
   - module: mailops.mailbox.users
+  - module: mailops.mailbox.roster_export
 '''
 
 EXAMPLES = r'''
@@ -251,6 +289,21 @@ passwords_dest:
   description: The passwords file's absolute path.
   returned: success
   type: str
+source:
+  description: The kind of file O(src) was read as (see O(source)).
+  returned: success
+  type: str
+  sample: dingtalk
+  version_added: 0.2.0
+ignored_columns:
+  description:
+    - The headers of the columns that were skipped, in the file's order, each once - the known columns of the
+      vendor's file that a roster has no use for, and with O(extra_columns=ignore) the unknown ones.
+  returned: success
+  type: list
+  elements: str
+  sample: ["性别", "入职时间"]
+  version_added: 0.2.0
 roster:
   description: In check mode, the C(mailbox_roster) that would be written.
   returned: check mode

@@ -21,6 +21,10 @@ author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
   - mailops.mailbox.connection
+  - mailops.mailbox.ldap
+  - mailops.mailbox.exmail
+  - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.users
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
@@ -89,6 +93,17 @@ options:
     type: list
     elements: str
     default: []
+  allowed_deletions:
+    description:
+      - When set, the plan may delete only these users. A plan that deletes anyone else is refused as a whole,
+        before any write, and the task fails listing them in RV(unapproved_deletions).
+      - For a caller that must do something before a user is deleted, such as archiving the mailbox (the
+        C(mailops.mailbox.provision) role does), run with V([]), and only when the run is refused, do it for
+        RV(unapproved_deletions) and run again allowing exactly those. A run that deletes nobody needs no
+        look-ahead.
+      - Unset, any deletion the plan makes is allowed.
+    type: list
+    elements: str
 notes:
   - Passwords are hashed on the controller side of the connection as C({CRYPT}) SHA-512-crypt with 5000 rounds
     by default (see O(ldap.password_scheme)).
@@ -138,6 +153,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+unapproved_deletions:
+  description: Emails the plan would delete that O(allowed_deletions) does not list; the run was refused, nothing
+    was written.
+  returned: when the run is refused for them
+  type: list
+  elements: str
+  sample: [li.si@example.org]
 summary:
   description: How many users each action touched (planned in check mode, done otherwise).
   returned: success
@@ -228,6 +250,7 @@ def main():
         purge_action=dict(type='str', default='disable', choices=list(PURGE_ACTIONS)),
         max_removals=dict(type='int', default=10),
         protected=dict(type='list', elements='str', default=[]),
+        allowed_deletions=dict(type='list', elements='str'),
     )
     spec.update(COMMON_USER_OPTIONS)
     module = new_module(spec, required_one_of=[('users', 'users_file')],

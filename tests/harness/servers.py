@@ -36,6 +36,8 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 10.0
 # Dovecot normally stops in ~1.1 s; SIGTERMed mid-startup it can take ~6 s.
 STOP_TIMEOUT = 5.0
+# Starts of a LabServers, each on fresh ports, before a failure counts.
+START_ATTEMPTS = 3
 
 # slapd's stats log has one "conn=N op=M <OP> dn=..." line per write request
 # (a MOD adds "MOD attr=..." lines, which do not match).
@@ -133,7 +135,7 @@ def _wait_until(ready, proc, log_path, what):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{what} exited with {proc.returncode}:\n{_tail(log_path)}")
-        if ready():
+        if ready() and proc.poll() is None:
             return
         time.sleep(0.01)
     raise RuntimeError(f"{what} not ready after {START_TIMEOUT}s:\n{_tail(log_path)}")
@@ -319,11 +321,22 @@ class Slapd:
         return dn
 
     def _answers_bind(self):
+        """Our slapd answers a bind as its rootdn. Anything else on the port (a server that picked
+        it at the same time) answers wrongly or not at all: not ready yet, and our slapd's exit,
+        which _wait_until watches, ends the wait."""
+        conn = ldap.initialize(self.uri)
+        conn.set_option(ldap.OPT_NETWORK_TIMEOUT, 1)
+        conn.set_option(ldap.OPT_TIMEOUT, 1)
         try:
-            self.connect().unbind_s()
+            conn.simple_bind_s(self.root_dn, self.root_pw)
             return True
-        except ldap.SERVER_DOWN:
+        except (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.INVALID_CREDENTIALS):
             return False
+        finally:
+            try:
+                conn.unbind_s()
+            except ldap.LDAPError:
+                pass
 
     @staticmethod
     def _ou_entry(dn):
@@ -442,7 +455,21 @@ class LabServers:
         return self.slapd.ca_path
 
     def start(self):
-        self.state_dir = Path(tempfile.mkdtemp(prefix="mailops-lab-"))
+        """Start both servers; a free port taken by someone else before a server bound it (other
+        test workers pick ports at the same time) costs a retry on fresh ports, not the run."""
+        for attempt in range(START_ATTEMPTS):
+            try:
+                return self._start_once()
+            except RuntimeError:
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+        return self  # not reached
+
+    def _start_once(self):
+        # One temp dir per instance: under pytest-xdist each worker has its own servers.
+        self.slapd = self.dovecot = None
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        self.state_dir = Path(tempfile.mkdtemp(prefix="mailops-lab-%s" % (worker + "-" if worker else "")))
         # Dovecot's mail processes run as the mail uid and must reach mail/.
         self.state_dir.chmod(0o711)
         try:

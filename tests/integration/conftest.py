@@ -1,4 +1,5 @@
-"""Session-wide lab servers (real slapd + Dovecot on 127.0.0.1)."""
+"""Session-wide lab servers (real slapd + Dovecot on 127.0.0.1): one pair per pytest-xdist worker,
+since session fixtures are per worker, each in its own temp dir on its own ports."""
 
 import atexit
 
@@ -26,3 +27,73 @@ def clean_lab(lab):
     """The session lab with nothing below ou=people and ou=departments."""
     lab.slapd.reset()
     return lab
+
+
+@pytest.fixture(scope="session")
+def exmail_server():
+    from tests.harness.fake_exmail import FakeExmail
+    server = FakeExmail().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def exmail_api(exmail_server):
+    """The session's fake Exmail API, empty, counters at zero."""
+    exmail_server.reset()
+    return exmail_server
+
+
+@pytest.fixture(scope="session")
+def graph_server():
+    from tests.harness.fake_graph import FakeGraph
+    server = FakeGraph().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def graph_api(graph_server):
+    """The session's fake Microsoft Graph API (and token endpoint), empty, counters at zero."""
+    graph_server.reset()
+    return graph_server
+
+
+# Samba AD DC (tests/harness/samba.py): fixed ports 389/636, so one DC per machine, held under a
+# file lock for the session; the AD tests are one xdist group (xdist_group "samba_dc").
+@pytest.fixture(scope="session")
+def samba_dc():
+    from tests.harness.samba import SambaDC, unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    dc = SambaDC()
+    atexit.register(dc.stop)
+    dc.start()
+    try:
+        yield dc
+    finally:
+        dc.stop()
+        atexit.unregister(dc.stop)
+
+
+@pytest.fixture
+def ad(samba_dc):
+    """The session's Samba DC with nothing below its managed OU."""
+    samba_dc.reset()
+    return samba_dc
+
+
+@pytest.fixture(scope="session")
+def google_server():
+    from tests.harness.fake_google import FakeGoogle
+    server = FakeGoogle().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def google_api(google_server):
+    """The session's fake Google Directory API (and token endpoint), empty, counters at zero."""
+    google_server.reset()
+    return google_server

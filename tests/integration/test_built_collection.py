@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_yaml
 from tests.integration.playbook import REPO, connection_defaults
 
 VAULT_PASSWORD = "built-collection-test-vault-password"
@@ -125,15 +126,15 @@ def test_the_installed_artifact_works_without_the_source_tree(installed, clean_l
                 "--vault-password-file", "vault-password"]
     run(playbook, env, project)
 
-    roster = yaml.safe_load((project / "roster.yml").read_text(encoding="utf-8"))["mailbox_roster"]
+    roster = load_yaml((project / "roster.yml").read_text(encoding="utf-8"))["mailbox_roster"]
     wanted = sorted(u["email"] for u in roster["users"] if u["state"] != "absent")
     result = json.loads((project / "result.json").read_text(encoding="utf-8"))
     assert result["summary"]["created"] == len(wanted) > 30
     assert sorted(u["email"] for u in result["users"]) == wanted
     assert sorted(d["name"] for d in result["departments"]) == sorted(d["name"] for d in roster["departments"])
 
-    passwords = yaml.safe_load(run([venv / "bin" / "ansible-vault", "view", "--vault-password-file", "vault-password",
-                                    "passwords.yml"], env, project).stdout)["mailbox_initial_passwords"]
+    passwords = load_yaml(run([venv / "bin" / "ansible-vault", "view", "--vault-password-file", "vault-password",
+                               "passwords.yml"], env, project).stdout)["mailbox_initial_passwords"]
     assert clean_lab.dovecot.imap_login("zhang.san@example.org", passwords["zhang.san@example.org"])
 
     run(playbook, env, project)  # a re-run changes nothing in the directory

@@ -115,11 +115,11 @@ def test_an_address_another_entry_holds_is_refused_naming_both_before_any_write(
     assert run.rc != 0 and result["changed"] is False
     assert [(p["row"], p["column"], p["email"], p["message"]) for p in result["problems"]] == [
         (0, "email", "postmaster@example.org",
-         'email "postmaster@example.org" is already an address of %s: an address belongs to one entry' % ceo_dn),
+         'email "postmaster@example.org" already belongs to %s: an address belongs to one entry' % ceo_dn),
         (1, "aliases", "li.si@example.org",
-         'alias "ceo@example.org" is already an address of %s: an address belongs to one entry' % ceo_dn),
+         'alias "ceo@example.org" already belongs to %s: an address belongs to one entry' % ceo_dn),
         (1, "aliases", "li.si@example.org",
-         'alias "sales@example.org" is already an address of %s: an address belongs to one entry' % shared_dn)]
+         'alias "sales@example.org" already belongs to %s: an address belongs to one entry' % shared_dn)]
     assert "users[0] (postmaster@example.org): email: " in result["msg"]
     assert slapd.export() == export and slapd.write_ops() == writes
     assert clean_lab.dovecot.imap_login("postmaster@example.org", ceo_pw)
@@ -127,7 +127,7 @@ def test_an_address_another_entry_holds_is_refused_naming_both_before_any_write(
     single = run_playbook(tmp_path, [{"name": "one", "mailops.mailbox.user": {
         "email": "boss@example.org", "name": "Boss", "aliases": ["ceo@example.org"]}}], lab=clean_lab).result("one")
     assert single["failed"] and single["problems"][0]["message"].startswith(
-        'alias "ceo@example.org" is already an address of %s' % ceo_dn), single
+        'alias "ceo@example.org" already belongs to %s' % ceo_dn), single
     # Once the roster takes the alias off its entry, it may move to another user in the same run.
     moved = apply(tmp_path, clean_lab, [dict(email="ceo@example.org", name="ceo", aliases=[]),
                                         dict(email="postmaster@example.org", name="Post Master")], {})
@@ -144,7 +144,7 @@ def test_a_wrong_base_dn_duplicates_nobody(clean_lab, tmp_path):
     result = run.result("apply")
     assert run.rc != 0 and result["changed"] is False
     assert [p["message"] for p in result["problems"]] == [
-        'email "%s" is already an address of uid=%s,%s: an address belongs to one entry'
+        'email "%s" already belongs to uid=%s,%s: an address belongs to one entry'
         % (u["email"], u["email"].split("@")[0], clean_lab.slapd.users_dn) for u in users]
     assert clean_lab.slapd.export() == export and clean_lab.slapd.write_ops() == writes
 

@@ -1,5 +1,6 @@
 """The lab harness behaves like the real thing it stands in for."""
 
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import ldap
 import pytest
 
-from tests.harness.servers import LabServers, crypt_password, port_is_free, process_group_members
+from tests.harness import servers as servers_module
+from tests.harness.servers import HOST, LabServers, crypt_password, free_ports, port_is_free, process_group_members
 
 PASSWORD = "Correct-Horse-7"
 ALICE = "alice@example.org"
@@ -191,3 +193,24 @@ def test_stop_leaves_no_process_and_frees_ports():
     assert [port for port in ports if not port_is_free(port)] == []
     assert not Path(state_dir).exists()
     assert elapsed < 15, f"start+stop took {elapsed:.1f}s"
+
+
+def test_a_port_taken_before_the_server_binds_it_costs_a_retry_not_the_run(monkeypatch):
+    """Parallel test workers pick free ports at the same time: one may take a port another picked."""
+    picks = []
+
+    def first_pick_taken(count):
+        ports = free_ports(count)
+        if not picks:
+            ports[0] = squatter.getsockname()[1]
+        picks.append(ports)
+        return ports
+
+    with socket.socket() as squatter:
+        squatter.bind((HOST, 0))
+        squatter.listen()
+        monkeypatch.setattr(servers_module, "free_ports", first_pick_taken)
+        with LabServers() as servers:
+            assert len(picks) == 2 and servers.slapd.port == picks[1][0] != picks[0][0]
+            servers.slapd.connect().unbind_s()
+            assert servers.dovecot.imap_login("nobody@example.org", "wrong") is False

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_yaml
+
 REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / ".build" / "collections"
 EXAMPLES = REPO / "examples"
@@ -88,7 +90,7 @@ class Lab:
         completed = subprocess.run([ansible("ansible-vault"), "view", "--vault-password-file", str(self.vault_password),
                                     str(self.passwords)], env=env(), capture_output=True, text=True, timeout=60, check=False)
         assert completed.returncode == 0, completed.stderr
-        return yaml.safe_load(completed.stdout)["mailbox_initial_passwords"]
+        return load_yaml(completed.stdout)["mailbox_initial_passwords"]
 
     def snapshot(self):
         """Every file of the output directory with its bytes and modification time."""
@@ -137,8 +139,8 @@ def test_the_committed_example_passwords_decrypt_with_the_demo_password():
                                 str(EXAMPLES / "demo-vault-password.txt"), str(EXAMPLES / "passwords.yml")],
                                env=env(), capture_output=True, text=True, timeout=60, check=False)
     assert completed.returncode == 0, completed.stderr
-    passwords = yaml.safe_load(completed.stdout)["mailbox_initial_passwords"]
-    roster = yaml.safe_load((EXAMPLES / "roster.yml").read_text(encoding="utf-8"))["mailbox_roster"]
+    passwords = load_yaml(completed.stdout)["mailbox_initial_passwords"]
+    roster = load_yaml((EXAMPLES / "roster.yml").read_text(encoding="utf-8"))["mailbox_roster"]
     assert set(passwords) == set(u["email"] for u in roster["users"] if u["state"] != "absent")
 
 
@@ -148,7 +150,7 @@ def test_vault_file_holds_exactly_the_users_created_and_the_roster_no_password(l
     assert lab.passwords.read_bytes().startswith(b"$ANSIBLE_VAULT;1.1;AES256\n")
     assert oct(lab.passwords.stat().st_mode & 0o777) == "0o600"
     passwords = lab.view_passwords()
-    roster = yaml.safe_load(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
+    roster = load_yaml(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
     assert sorted(passwords) == sorted(u["email"] for u in roster["users"]) == [
         "zhang.san@example.org", "zhang.wei2@example.org", "zhang.wei@example.org"]
     text = lab.roster.read_text(encoding="utf-8")
@@ -160,7 +162,7 @@ def test_vault_file_holds_exactly_the_users_created_and_the_roster_no_password(l
 
 def test_the_roster_is_what_the_users_module_takes(lab):
     assert lab.generate(lab.template(VALID)).returncode == 0
-    roster = yaml.safe_load(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
+    roster = load_yaml(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
     assert roster["domain"] == "example.org"
     assert roster["departments"] == [{"name": "总部", "parent": None}, {"name": "技术部", "parent": "总部"},
                                      {"name": "销售部", "parent": "总部"}]
@@ -192,7 +194,7 @@ def test_leavers_are_disabled(lab):
     lab.generate(lab.template(VALID))
     result = lab.task(lab.template(HEADER + "张三,zhang.san@example.org,总部/销售部,sales,,\r\n"))
     assert result["leavers"] == ["zhang.wei2@example.org", "zhang.wei@example.org"]
-    roster = yaml.safe_load(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
+    roster = load_yaml(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
     states = dict((u["email"], u["state"]) for u in roster["users"])
     assert states == {"zhang.san@example.org": "present", "zhang.wei@example.org": "disabled",
                       "zhang.wei2@example.org": "disabled"}
@@ -212,7 +214,7 @@ def test_check_diff_shows_the_roster_change_and_no_password(lab):
     passwords = lab.view_passwords()
     completed = lab.generate(lab.template(VALID + "李四,,总部,,,\r\n"), "--check", "--diff")
     assert completed.returncode == 0, completed.stdout
-    assert "+    - email: li.si@example.org" in completed.stdout
+    assert "+    - email: !unsafe li.si@example.org" in completed.stdout
     assert lab.snapshot() == before
     for password in passwords.values():
         assert password not in completed.stdout
@@ -280,6 +282,9 @@ ERROR_CLASSES = {
     "empty file": (b"", {}, [(None, None)], "the file is empty"),
     "undecodable bytes": (_gbk_with_bad_bytes(), {}, [(3, "部门")], "bytes that are not valid"),
     "more cells than headers": (HEADER + "张三,,技术部,,,,surplus\r\n", {}, [(2, "G")], "more cells than headers"),
+    "line break in a cell": (HEADER + "张三,,\"技术部\n\",,,\r\n", {}, [(2, "部门")], "holds a line break"),
+    "more rows than max_rows": (HEADER + "张三,,技术部,,,\r\n李四,,技术部,,,\r\n", {"max_rows": 1}, [(3, None)],
+                                "more than 1 data rows (max_rows)"),
 }
 
 
@@ -295,6 +300,22 @@ def test_every_error_class_fails_with_its_row_and_column_and_changes_nothing(lab
     assert [(p["row"], p["column"]) for p in result["problems"]] == expected
     assert fragment in result["problems"][0]["message"]
     assert set(result["problems"][0]) == {"row", "column", "value", "message"}
-    if expected[0][0] is not None:
+    if expected[0][1] is not None:
         assert "row %d, column %s: " % expected[0] in result["msg"]
+    elif expected[0][0] is not None:
+        assert "row %d: " % expected[0][0] in result["msg"]
     assert lab.snapshot() == before  # same bytes, same mtimes, no temporary file left behind
+
+
+def test_a_password_shifted_by_an_unquoted_comma_is_never_shown(lab):
+    result = lab.task(lab.template(HEADER + "张三,zs@example.org,技术部,,,Hidden,Word-9\r\n"))
+    assert result["failed"] is True
+    assert [(p["row"], p["column"], p["value"]) for p in result["problems"]] == [(2, "G", None)]
+    for secret in ("Hidden", "Word-9"):
+        assert secret not in json.dumps(result, ensure_ascii=False) and secret not in lab.output
+
+
+def test_max_rows_below_one_is_an_option_error(lab):
+    result = lab.task(lab.template(VALID), max_rows=0)
+    assert result["failed"] is True and result["msg"] == "max_rows: must be 1 or more, not 0"
+    assert lab.snapshot() == {}

@@ -5,8 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_yaml
 from tests.integration.playbook import REPO, connection_defaults, run_playbook_file
 
 
@@ -24,10 +23,10 @@ def test_generated_roster_gives_every_user_an_imap_login(clean_lab, tmp_path):
     applied = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings,
                                 extra_args=vault + ["-e", "@%s" % roster, "-e", "@%s" % passwords])
     assert applied.rc == 0, applied.text
-    users = yaml.safe_load(roster.read_text())["mailbox_roster"]["users"]
+    users = load_yaml(roster.read_text())["mailbox_roster"]["users"]
     view = subprocess.run([str(Path(sys.executable).with_name("ansible-vault")), "view"] + vault + [str(passwords)],
                           capture_output=True, text=True, check=True)
-    secrets = yaml.safe_load(view.stdout)["mailbox_initial_passwords"]
+    secrets = load_yaml(view.stdout)["mailbox_initial_passwords"]
     present = [u for u in users if u["state"] == "present"]
     assert len(present) >= 30
     assert applied.result("Ensure the users")["summary"]["created"] == len([u for u in users if u["state"] != "absent"])

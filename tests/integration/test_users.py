@@ -8,6 +8,7 @@ import ldap.dn
 import ldap.filter
 import pytest
 import yaml
+from passlib.hash import sha512_crypt
 
 from tests.integration.playbook import connection_defaults, run_playbook
 
@@ -215,6 +216,33 @@ def test_special_names_round_trip_and_cannot_escape_users_dn(clean_lab, tmp_path
         "email": "special5@example.org", "name": u"*)(uid=*", "state": "present"}}], lab=clean_lab).result("one")
     assert single["changed"] is False and single["summary"]["unchanged"] == 1
     assert apply(tmp_path, clean_lab, users, {}).result("apply")["changed"] is False
+
+
+@pytest.mark.parametrize("scheme, rounds, start", [("sha512_crypt", 5000, "{CRYPT}$6$"),
+                                                   ("sha256_crypt", 6000, "{CRYPT}$5$rounds=6000$")])
+def test_hashes_log_in_and_both_spellings_of_5000_rounds_stay_unchanged(clean_lab, tmp_path, scheme, rounds, start):
+    users, passwords = make_roster(3)
+    options = dict(update_password="always")
+    ldap_options = connection_defaults(clean_lab, password_scheme=scheme, password_rounds=rounds)
+    created = apply(tmp_path, clean_lab, users, passwords, options=options, ldap=ldap_options)
+    assert created.rc == 0 and created.result("apply")["summary"]["created"] == 3, created.text
+    for user in users:
+        stored = entry(clean_lab, user["email"])["userPassword"][0]
+        assert stored.startswith(start) and ("rounds=" in stored) == (rounds != 5000)
+        assert clean_lab.dovecot.imap_login(user["email"], passwords[user["email"]]), user["email"]
+        clean_lab.slapd.connect("uid=%s,%s" % (user["email"].split("@")[0], clean_lab.slapd.users_dn),
+                                passwords[user["email"]]).unbind_s()
+    # Other tools write the default rounds out: "$6$rounds=5000$salt$..." is the same hash as "$6$salt$...".
+    spelled_out = "{CRYPT}" + sha512_crypt.using(rounds=5000).hash(passwords[users[0]["email"]]).replace("$6$", "$6$rounds=5000$", 1)
+    conn = clean_lab.slapd.connect()
+    conn.modify_s("uid=user00,%s" % clean_lab.slapd.users_dn, [(ldap.MOD_REPLACE, "userPassword", [spelled_out.encode()])])
+    conn.unbind_s()
+    assert clean_lab.dovecot.imap_login(users[0]["email"], passwords[users[0]["email"]])
+    before = clean_lab.slapd.write_ops()
+    rerun = apply(tmp_path, clean_lab, users, passwords, options=options, ldap=ldap_options)
+    assert rerun.rc == 0 and rerun.result("apply")["changed"] is False, rerun.text
+    assert clean_lab.slapd.write_ops() == before
+    assert entry(clean_lab, users[0]["email"])["userPassword"] == [spelled_out]
 
 
 @pytest.mark.parametrize("transport", ["start_tls", "ldaps"])

@@ -6,7 +6,8 @@
 Two entries answering for one address break both: Dovecot refuses a login when its lookup finds
 several entries, and mail to the address has no single mailbox. The validator asks ``AddressBook``
 within a roster; ``directory_clashes`` asks the same of the roster against every entry of the
-directory that holds an address, as the provider read them.
+directory that holds an address, as the provider read them (``Provider.read_address_owners``; the
+runner asks, whatever the backend).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,6 +27,17 @@ class AddressBook:
         """Record ``holder`` for ``address``; return the other holder that already has it, if any."""
         first = self._holders.setdefault(address, holder)
         return None if first == holder else first
+
+
+def owners_by_address(users, addresses=None):
+    """``{address: [email, ...]}`` of every email and alias of ``users`` (CurrentUser), or only
+    these addresses: the owners for backends whose entry key is the user's email (hosted mail)."""
+    owners = {}
+    for user in users:
+        for address in [user.email] + list(user.fields.get('aliases') or []):
+            if addresses is None or address in addresses:
+                owners.setdefault(address, []).append(user.email)
+    return owners
 
 
 def _wanted_addresses(user, existing):
@@ -78,6 +90,6 @@ def directory_clashes(desired, current, held_by, entry_of):
             for holder in held_by.get(address, ()):
                 if holder != entry and (holder, address) not in released:
                     problems.append(Problem(
-                        user.index, column, '%s "%s" is already an address of %s: an address belongs to one entry'
+                        user.index, column, '%s "%s" already belongs to %s: an address belongs to one entry'
                         % ('email' if column == 'email' else 'alias', address, holder), value=address, email=user.email))
     return problems

@@ -37,15 +37,19 @@ class Department:
 
 
 class DepartmentChange:
-    __slots__ = ('action', 'name', 'before', 'after', 'department', 'current')
+    """One step of a department plan; ``path`` is the department's names from the top down, which
+    each provider maps to its own notion of a place in the tree."""
 
-    def __init__(self, action, name, before=None, after=None, department=None, current=None):
+    __slots__ = ('action', 'name', 'before', 'after', 'department', 'current', 'path')
+
+    def __init__(self, action, name, before=None, after=None, department=None, current=None, path=None):
         self.action = action
         self.name = name
         self.before = before
         self.after = after
         self.department = department
         self.current = current
+        self.path = path or [name]
 
     def diff(self):
         return dict(before_header=self.name, after_header=self.name, before=diff_text(self.before),
@@ -93,12 +97,28 @@ def validate_departments(items):
     return departments, problems
 
 
-def _depth(name, parents, limit):
-    depth = 0
-    while parents.get(name) is not None and depth <= limit:
-        name = parents[name]
-        depth += 1
-    return depth
+class DepartmentTree:
+    """The one place the tree is computed: every department's parent, the directory's current
+    nodes overlaid with the desired present ones."""
+
+    def __init__(self, current, desired=()):
+        self.parents = dict((d.name, d.parent) for d in current)
+        self.parents.update((d.name, d.parent) for d in desired if d.state == 'present')
+
+    def depth(self, name):
+        """Ancestors of ``name``; more than there are nodes means a cycle."""
+        depth, limit = 0, len(self.parents)
+        while self.parents.get(name) is not None and depth <= limit:
+            name = self.parents[name]
+            depth += 1
+        return depth
+
+    def has_cycle(self, name):
+        return self.depth(name) > len(self.parents)
+
+    def path(self, name):
+        """The names from the top of the tree down to ``name``."""
+        return department_path(name, self.parents)
 
 
 def plan_departments(desired, current):
@@ -110,8 +130,7 @@ def plan_departments(desired, current):
     now = dict((d.name, d) for d in current)
     wanted = dict((d.name, d) for d in desired)
     problems = []
-    parents = dict((d.name, d.parent) for d in current)
-    parents.update((d.name, d.parent) for d in desired if d.state == 'present')
+    tree = DepartmentTree(current, desired)
     remaining = set(now) | set(d.name for d in desired if d.state == 'present')
     remaining -= set(d.name for d in desired if d.state == 'absent')
     creates, updates, removals = [], [], []
@@ -124,7 +143,7 @@ def plan_departments(desired, current):
         if dep.parent is not None and dep.parent not in remaining:
             problems.append(Problem(dep.index, 'parent', 'parent department "%s" does not exist and is not in the list'
                                     % dep.parent, value=dep.parent))
-        elif _depth(dep.name, parents, len(parents)) > len(parents):
+        elif tree.has_cycle(dep.name):
             problems.append(Problem(dep.index, 'parent', '"%s" is its own ancestor' % dep.name, value=dep.parent))
         if existing is None:
             creates.append(dep)
@@ -145,13 +164,12 @@ def plan_departments(desired, current):
                                     % (dep.name, ', '.join(parts))))
     if problems:
         raise ProblemsFound(problems, where='departments[{row}]')
-    limit = len(parents)
-    changes = [DepartmentChange('create', d.name, after=d.as_dict(), department=d)
-               for d in sorted(creates, key=lambda d: (_depth(d.name, parents, limit), d.name))]
+    changes = [DepartmentChange('create', d.name, after=d.as_dict(), department=d, path=tree.path(d.name))
+               for d in sorted(creates, key=lambda d: (tree.depth(d.name), d.name))]
     changes += [DepartmentChange('update', new.name, before=old.as_dict(), after=new.as_dict(), department=new,
-                                 current=old) for old, new in updates]
-    changes += [DepartmentChange('delete', d.name, before=d.as_dict(), current=d)
-                for d in sorted(removals, key=lambda d: (-_depth(d.name, parents, limit), d.name))]
+                                 current=old, path=tree.path(new.name)) for old, new in updates]
+    changes += [DepartmentChange('delete', d.name, before=d.as_dict(), current=d, path=tree.path(d.name))
+                for d in sorted(removals, key=lambda d: (-tree.depth(d.name), d.name))]
     return changes
 
 

@@ -8,8 +8,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import department_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import (
-    department_path, plan_departments, validate_departments,
+    plan_departments, validate_departments,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems
@@ -17,12 +18,18 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_inp
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 
-def run_departments(module, items):
+def run_departments(module, items, provider=None):
     departments, problems = validate_departments(items)
     if problems:
         fail_problems(module, ProblemsFound(problems, where='departments[{row}]', what='departments list'),
                       changed=False)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
+    if not provider.capabilities.departments:
+        _without_department_objects(module, provider, departments)
+    problems = department_problems(provider.name, provider.capabilities, departments)
+    if problems:
+        fail_problems(module, ProblemsFound(problems, where='departments[{row}]', what='departments list'),
+                      changed=False)
     try:
         with provider:
             current = provider.read_departments()
@@ -31,8 +38,6 @@ def run_departments(module, items):
                 if dep.name in leaving:
                     dep.members += provider.department_users(dep.name)
             changes = plan_departments(departments, current)
-            parents = dict((d.name, d.parent) for d in current)
-            parents.update((d.name, d.parent) for d in departments if d.state == 'present')
             result = dict(changed=bool(changes),
                           created=[c.name for c in changes if c.action == 'create'],
                           updated=[c.name for c in changes if c.action == 'update'],
@@ -43,12 +48,22 @@ def run_departments(module, items):
                                        check_only=module.check_mode)
             if not module.check_mode:
                 for change in changes:
-                    provider.apply_department(change, department_path(change.name, parents))
+                    provider.apply_department(change, change.path)
     except ProblemsFound as exc:
         fail_problems(module, exc, changed=False)
     except ProviderError as exc:
         module.fail_json(msg=str(exc), changed=False)
     module.exit_json(**result)
+
+
+def _without_department_objects(module, provider, departments):
+    """A backend whose departments are only their users' ``department`` text has nothing to write
+    here: say so once, as the backend's documentation does, and change nothing."""
+    module.warn('backend %s has no department objects: a department exists as the department of its users, '
+                'set by the users module; nothing was written for %d departments (%s)'
+                % (provider.name, len(departments), ', '.join(d.name for d in departments[:20])
+                   + (', ...' if len(departments) > 20 else '')))
+    module.exit_json(changed=False, created=[], updated=[], deleted=[])
 
 
 def department_items(module):

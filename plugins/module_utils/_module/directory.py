@@ -9,9 +9,13 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
+    connection_secrets, make_provider,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import RestoreRefused, summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.backup_files import beyond_keep, write_roster_copy
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
 
 
 def read_roster(provider):
@@ -22,8 +26,8 @@ def read_roster(provider):
     return dict(domain=domains[0] if len(domains) == 1 else None, departments=departments, users=users), domains
 
 
-def run_directory_info(module):
-    provider = make_provider(module)
+def run_directory_info(module, provider=None):
+    provider = provider or make_provider(module)
     try:
         with provider:
             roster, domains = read_roster(provider)
@@ -33,15 +37,25 @@ def run_directory_info(module):
                      roster=roster)
 
 
-def run_snapshot(module):
-    """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory."""
-    path = module.params['path']
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+def run_snapshot(module, provider=None):
+    """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory.
+
+    With ``roster_path`` the directory is also written there as a roster file in the same run, so
+    thousands of users never travel through Ansible as a result; with ``keep`` older snapshots in
+    the same directory are removed once this one is verified."""
+    params = module.params
+    path = params['path']
+    directory = os.path.dirname(os.path.abspath(path))
+    keep, roster_path = params.get('keep'), params.get('roster_path')
+    if keep is not None and keep < 1:
+        module.fail_json(msg='keep must be 1 or more, not %d: the snapshot just taken is always kept' % keep)
+    if not module.check_mode and not os.path.isdir(directory):
         module.fail_json(msg='path: the directory of %s does not exist' % path)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     try:
         with provider:
             if module.check_mode:
+                # A fresh machine may not have the directory yet: check mode plans, it needs none.
                 module.exit_json(changed=True, path=path, entries=provider.count_managed_entries())
             written = provider.write_snapshot(path)
             header, records = provider.read_snapshot(path)
@@ -52,26 +66,58 @@ def run_snapshot(module):
     if len(records) != written['entries'] or live != written['entries']:
         module.fail_json(msg='snapshot %s did not verify: %d entries written, %d read back, %d in the directory now'
                          % (path, written['entries'], len(records), live), **written)
-    module.exit_json(changed=True, verified=True, roster=roster, departments=len(roster['departments']), **written)
+    result = dict(changed=True, verified=True, departments=len(roster['departments']), **written)
+    if roster_path:
+        write_roster_copy(roster_path, roster, os.path.basename(path))
+        result['roster_path'] = roster_path
+    else:
+        result['roster'] = roster
+    if keep is not None:
+        result['removed'] = beyond_keep(directory, keep, path)
+        for old in result['removed']:
+            os.unlink(old)
+    module.exit_json(**result)
 
 
-def run_restore(module):
-    provider = make_provider(module)
+def run_restore(module, provider=None):
+    """Restore a snapshot. On a backend whose snapshots hold no passwords, users it re-creates get the
+    initial passwords of the ``passwords`` option (which the action plugin generates and writes to
+    ``passwords_dest``); ``recreated`` says who they are, also when the restore fails midway."""
+    provider = provider or make_provider(module)
+    passwords = module.params.get('passwords') or {}
+    provider.restore_passwords = dict((str(k).lower(), v) for k, v in passwords.items())
+    result = dict(changed=False)
     try:
         with provider:
             ops = provider.plan_restore(module.params['src'])
-            result = dict(changed=bool(ops), summary=summarise(ops), operations=len(ops))
+            result = dict(changed=bool(ops), summary=summarise(ops), operations=len(ops),
+                          recreated=recreated_users(ops))
             if module._diff:
                 result['diff'] = [op.diff() for op in ops]
             if not module.check_mode and ops:
-                done = provider.apply_restore(ops)
+                try:
+                    done = provider.apply_restore(ops)
+                finally:
+                    result['recreated'] = list(provider.recreated)
                 result['applied'] = done
                 left = provider.plan_restore(module.params['src'])
                 if left:
-                    module.fail_json(msg='restore did not converge: %d differences remain after applying %d operations'
-                                     % (len(left), done), **result)
+                    _fail(module, passwords, msg='restore did not converge: %d differences remain after applying %d '
+                          'operations' % (len(left), done), **result)
     except RestoreRefused as exc:
-        module.fail_json(msg='refusing to restore %s: %s' % (module.params['src'], exc), changed=False)
+        _fail(module, passwords, msg='refusing to restore %s: %s' % (module.params['src'], exc), changed=False)
     except ProviderError as exc:
-        module.fail_json(msg=str(exc))
+        _fail(module, passwords, msg=str(exc), **result)
+    _unmask(module, passwords)
     module.exit_json(**result)
+
+
+def _unmask(module, passwords):
+    """New initial passwords never reach a result by construction, and masking thousands of them is
+    quadratic: they leave the mask set; connection secrets stay in it."""
+    module.no_log_values.difference_update(set(str(p) for p in passwords.values()) - connection_secrets(module.params))
+
+
+def _fail(module, passwords, **result):
+    _unmask(module, passwords)
+    module.fail_json(**result)

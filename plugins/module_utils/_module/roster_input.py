@@ -5,6 +5,10 @@
 
 A roster of thousands passed through Ansible variables costs seconds of templating (and far more
 when it is loaded from YAML with ``-e @roster.yml``); read here with libyaml it costs a fraction.
+
+The collection writes every string from outside data tagged ``!unsafe`` (so that Ansible never
+templates it, however the file is loaded): here such a string is plain text, whatever it looks
+like. Files without tags (written by older versions, or by hand) read as before.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,10 +26,26 @@ except ImportError:
     YAML_IMPORT_ERROR = traceback.format_exc()
 
 ROSTER_VAR = 'mailbox_roster'
+PASSWORDS_VAR = 'mailbox_initial_passwords'
+# Ansible's tag for text it must never template.
+UNSAFE_TAG = '!unsafe'
+_STR_TAG = 'tag:yaml.org,2002:str'
 if not YAML_IMPORT_ERROR:
     _RESOLVER = yaml.resolver.Resolver()
     _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-PASSWORDS_VAR = 'mailbox_initial_passwords'
+
+    class TaggedSafeLoader(SafeLoader):
+        """The safe loader (libyaml's when present) that also reads Ansible's ``!unsafe`` tag."""
+
+    def _construct_unsafe(loader, node):
+        # Text as written: the tag says the value is data, so it is never resolved to a number.
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node, deep=True)
+        return loader.construct_mapping(node, deep=True)
+
+    TaggedSafeLoader.add_constructor(UNSAFE_TAG, _construct_unsafe)
 
 
 class _NotPlain(Exception):
@@ -34,7 +54,7 @@ class _NotPlain(Exception):
 
 def _scalar(event):
     if event.style or not event.implicit[0] or (event.tag not in (None, '!')):
-        if event.tag in (None, '!', 'tag:yaml.org,2002:str'):
+        if event.tag in (None, '!', _STR_TAG, UNSAFE_TAG):
             return event.value
         raise _NotPlain()
     tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
@@ -50,7 +70,7 @@ def load_plain_yaml(handle):
 
     ``yaml.load`` first builds a node for every scalar: for 100,000 users that graph takes several
     times the memory of the data itself and most of the time (measured: 13 s and 690 MB against
-    2 s and 130 MB). Scalars resolve as the safe loader resolves them."""
+    2 s and 130 MB). Scalars resolve as the safe loader resolves them; an ``!unsafe`` one is a str."""
     stack, keys, anchors, result = [], [], {}, None
     for event in yaml.parse(handle, Loader=SafeLoader):
         kind = type(event)
@@ -91,15 +111,23 @@ def load_plain_yaml(handle):
     return result
 
 
+def load_yaml(stream):
+    """The data of a YAML document (text, or a binary file opened at its start): from libyaml's
+    events when it is plain data, else by the safe loader; ``!unsafe`` strings are str either way.
+    Raises yaml.YAMLError for a document that is not valid YAML."""
+    try:
+        return load_plain_yaml(stream)
+    except _NotPlain:
+        if hasattr(stream, 'seek'):
+            stream.seek(0)
+        return yaml.load(stream, Loader=TaggedSafeLoader)
+
+
 def read_roster_file(path):
     """The roster dict (``domain``, ``departments``, ``users``) of a roster vars file; ValueError if it is not one."""
     try:
         with open(path, 'rb') as handle:
-            try:
-                data = load_plain_yaml(handle)
-            except _NotPlain:
-                handle.seek(0)
-                data = yaml.load(handle, Loader=SafeLoader)
+            data = load_yaml(handle)
     except (IOError, OSError) as exc:
         raise ValueError('roster_file %s cannot be read: %s' % (path, exc.strerror or exc))
     except yaml.YAMLError as exc:
@@ -114,10 +142,7 @@ def read_roster_file(path):
 def parse_passwords_text(text):
     """``{email: password}`` from the text of a passwords vars file. Errors never quote the text."""
     try:
-        try:
-            data = load_plain_yaml(text)
-        except _NotPlain:
-            data = yaml.load(text, Loader=SafeLoader)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         raise ValueError('passwords_text is not valid YAML%s' % (' (line %d)' % (mark.line + 1) if mark else ''))

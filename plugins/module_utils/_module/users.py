@@ -19,9 +19,12 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses 
     directory_clashes, roster_addresses,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
+    option_problems, plan_problems, set_aside_read_only, user_problems,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
-    ACTION_KEYS, CREATE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
+    ACTION_KEYS, CREATE, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
@@ -75,8 +78,9 @@ def users_input(module):
     return items, passwords, domain
 
 
-def run_users(module, items, passwords, single=False, domain=None):
-    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result."""
+def run_users(module, items, passwords, single=False, domain=None, provider=None):
+    """Ensure ``items`` (roster user dicts; ``passwords`` by email) and exit with the result.
+    ``provider`` defaults to the one the module's backend options describe."""
     params = module.params
     passwords = passwords or {}
     invocation = summarised_invocation(module.params)
@@ -94,7 +98,7 @@ def run_users(module, items, passwords, single=False, domain=None):
         exc = ProblemsFound(problems, what='users list')
         _finish(module, dict(msg=str(exc), problems=[p.as_dict() for p in problems], changed=False), passwords,
                 invocation, failed=True)
-    provider = make_provider(module)
+    provider = provider or make_provider(module)
     timings = _Timings()
     try:
         with provider:
@@ -109,15 +113,32 @@ def run_users(module, items, passwords, single=False, domain=None):
 
 def _plan_and_apply(module, provider, desired, options, single, timings):
     """The result of one run: the plan (check mode, or nothing to do) or what was applied."""
+    backend, capabilities = provider.name, provider.capabilities
+    problems = option_problems(backend, capabilities, options.update_password)
+    problems += user_problems(backend, capabilities, desired)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     current = provider.read_users(emails=set(u.email for u in desired) if single else None)
     owners = provider.read_address_owners(roster_addresses(desired) if single else None)
     timings.lap('read')
+    warning = set_aside_read_only(backend, capabilities, desired, current)
+    if warning:
+        module.warn(warning)
     problems = provider.check(desired, current) + directory_clashes(desired, current, owners, provider.entry_key)
     del owners
     if problems:
         raise ProblemsFound(problems, what='users list')
     the_plan = plan(desired, current, options, password_matches=provider.password_matches)
+    problems = plan_problems(backend, capabilities, the_plan.changes)
+    if problems:
+        raise ProblemsFound(problems, what='users list')
     timings.lap('plan')
+    refused = _unapproved_deletions(module.params.get('allowed_deletions'), the_plan)
+    if refused:
+        # Before any write, and without the diff: the caller archives these mailboxes and runs again.
+        return dict(changed=False, failed=True, summary=the_plan.summary(), unapproved_deletions=refused,
+                    msg='refusing to apply: the plan deletes %d users not in allowed_deletions (%s). Nothing was changed.'
+                    % (len(refused), ', '.join(refused)))
     if the_plan.changed:
         provider.ensure_containers(users=bool(the_plan.by_action(CREATE)), check_only=module.check_mode)
     result = _plan_result(module, the_plan)
@@ -149,6 +170,14 @@ def foreign_locks(desired, current):
     """Emails of the listed users whose entry holds a lock this collection did not set."""
     listed = set(user.email for user in desired if user.state != 'absent')
     return sorted(user.email for user in current if user.foreign_lock and user.email in listed)
+
+
+def _unapproved_deletions(allowed, the_plan):
+    """Emails the plan deletes that ``allowed`` (None: any) does not list."""
+    if allowed is None:
+        return []
+    allowed = set(email.lower() for email in allowed)
+    return [change.email for change in the_plan.by_action(DELETE) if change.email not in allowed]
 
 
 def peak_rss_mb():

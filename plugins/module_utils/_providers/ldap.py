@@ -29,7 +29,8 @@ DEPARTMENT_CLASSES = ('top', 'organizationalUnit')
 
 
 class LdapProvider(Provider):
-    capabilities = Capabilities(verify_passwords=True, departments=True, snapshots=True)
+    name = 'ldap'
+    capabilities = Capabilities(verify_passwords=True, departments=True, snapshot_format='ldif')
 
     def __init__(self, options):
         self.options = options

@@ -181,6 +181,10 @@ class LdapConnection:
     def delete(self, dn):
         self.conn.delete_s(dn)
 
+    def rename(self, dn, rdn, new_superior):
+        """Move ``dn`` below ``new_superior`` keeping its RDN (modrdn with newSuperior)."""
+        self._call(lambda: self.conn.rename_s(dn, rdn, newsuperior=new_superior))
+
     def _submit(self, kind, dn, payload):
         if kind == 'add':
             return self.conn.add_ext(dn, [(k, [_b(v) for v in vals]) for k, vals in payload.items()])

@@ -14,6 +14,12 @@ __metaclass__ = type
 AUTO = 'auto'
 LEAVERS = ('disable', 'absent', 'keep')
 EXTRA_COLUMNS = ('error', 'ignore')
+# auto: told by the header row; generic: the collection's own template only; else a vendor's file
+# (the names of _template/sources.py, which a unit test keeps in step with this list).
+SOURCES = (AUTO, 'generic', 'm365', 'google', 'exmail', 'wecom', 'dingtalk', 'feishu')
+# A template longer than this is refused while it is read (a million rows would take minutes and
+# gigabytes before any check); the max_rows option raises it.
+DEFAULT_MAX_ROWS = 200000
 DEFAULT_POLICY = dict(min_length=12, lower=True, upper=True, digit=True, symbol=False, generated_length=16)
 
 PASSWORD_POLICY_SPEC = dict(
@@ -40,5 +46,7 @@ ROSTER_ARGUMENT_SPEC = dict(
     password_policy=dict(type='dict', options=PASSWORD_POLICY_SPEC, apply_defaults=True, no_log=False),
     extra_columns=dict(type='str', default='error', choices=list(EXTRA_COLUMNS)),
     departments=dict(type='list', elements='raw'),
+    source=dict(type='str', default=AUTO, choices=list(SOURCES)),
     vault_id=dict(type='str'),
+    max_rows=dict(type='int', default=DEFAULT_MAX_ROWS),
 )

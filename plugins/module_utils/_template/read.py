@@ -4,7 +4,12 @@
 """Read an import template (CSV or XLSX) into rows of text cells, numbered as a spreadsheet shows them.
 
 Nothing here knows what the columns mean; problems of the file itself (empty, not a template,
-undecodable bytes, more cells than headers) are collected as Problems, never raised.
+undecodable bytes, more cells than headers, formulas, too many rows) are collected as Problems,
+never raised.
+
+The rows are read as they are consumed (``stream=True``): a template of 100,000 rows never lives
+in memory as a whole, and one longer than ``max_rows`` fails once that many rows are read, not
+after the whole file.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -32,6 +37,7 @@ else:
     OPENPYXL_IMPORT_ERROR = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_MAX_ROWS
 
 XLSX_MAGIC = b'PK\x03\x04'
 XLS_MAGIC = b'\xd0\xcf\x11\xe0'
@@ -39,6 +45,7 @@ CSV_DELIMITERS = ',;\t|'
 # Tried in this order when no encoding is given; GB18030 is a superset of GBK and GB2312.
 DETECTED_ENCODINGS = ('utf-8', 'gb18030')
 _SNIFF_SIZE = 64 * 1024
+_CHUNK = 1024 * 1024
 _UNDECODABLE_RE = re.compile(u'[\udc80-\udcff]+')
 # What openpyxl raises on a damaged or foreign ZIP: the file's fault, reported as a problem.
 # (SyntaxError: the XML parse errors of ElementTree and of lxml both derive from it.)
@@ -59,20 +66,30 @@ class MissingLibrary(Exception):
 class Table:
     """The template as rows of text.
 
-    ``rows`` are ``(row_number, cells)`` for the non-blank rows below the header; ``bad_cells``
-    the ``(row_number, index)`` of cells already reported as unreadable.
+    ``rows`` are ``(row_number, cells)`` for the non-blank rows below the header: a list, or with
+    ``read_template(stream=True)`` an iterator that reads them as they are consumed (``problems``,
+    ``bad_cells`` and ``shifted_rows`` grow as it goes). ``bad_cells`` are the ``(row_number,
+    index)`` of cells already reported as unreadable, ``cell_problems`` those problems by cell, and
+    ``shifted_rows`` the rows with a value right of the last header: an unquoted delimiter moved
+    their cells to the right, so a cell may hold part of its left neighbour (a password).
     """
 
-    def __init__(self, source_name, sha256, kind):
+    def __init__(self, source_name, sha256, kind, max_rows=DEFAULT_MAX_ROWS):
         self.source_name = source_name
         self.sha256 = sha256
         self.kind = kind
+        self.max_rows = max_rows
         self.encoding = None
         self.delimiter = None
         self.header_row = None
         self.header = ()
+        self.width = 0
         self.rows = []
+        self.row_count = 0
+        self.too_many_rows = False
         self.bad_cells = set()
+        self.cell_problems = {}
+        self.shifted_rows = set()
         self.problems = []
 
     def label(self, index):
@@ -83,7 +100,14 @@ class Table:
         return column_letter(index)
 
     def problem(self, row, message, index=None, value=None):
-        self.problems.append(Problem(row, None if index is None else self.label(index), message, value=value))
+        problem = Problem(row, None if index is None else self.label(index), message, value=value)
+        self.problems.append(problem)
+        return problem
+
+    def cell_problem(self, row, index, message, value=None):
+        """A problem of one cell, which is then not read for its meaning."""
+        self.bad_cells.add((row, index))
+        self.cell_problems[(row, index)] = self.problem(row, message, index=index, value=value)
 
 
 def column_letter(index):
@@ -107,6 +131,13 @@ def delimiter_option(value):
     return value
 
 
+def max_rows_option(value):
+    """The ``max_rows`` option, or a ValueError."""
+    if value < 1:
+        raise ValueError('max_rows: must be 1 or more, not %d' % value)
+    return value
+
+
 def file_sha256(path):
     digest = hashlib.sha256()
     with open(path, 'rb') as handle:
@@ -115,94 +146,140 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def read_template(path, source_name=None, sheet=None, encoding=None, delimiter=None):
+def read_template(path, source_name=None, sheet=None, encoding=None, delimiter=None, max_rows=DEFAULT_MAX_ROWS,
+                  stream=False):
     """Read ``path`` (CSV or XLSX, told apart by content) into a Table.
 
+    With ``stream`` its rows are read as the caller consumes ``table.rows`` (once); else they are
+    read here, into a list. More than ``max_rows`` data rows is a problem, and reading stops there.
     Raises OSError when the file cannot be opened and MissingLibrary when an XLSX needs openpyxl.
     """
     with open(path, 'rb') as handle:
         magic = handle.read(len(XLSX_MAGIC))
-    table = Table(source_name or path, file_sha256(path), 'xlsx' if magic == XLSX_MAGIC else 'csv')
+    table = Table(source_name or path, file_sha256(path), 'xlsx' if magic == XLSX_MAGIC else 'csv', max_rows)
     if not magic:
         table.problem(None, 'the file is empty')
-    elif magic == XLS_MAGIC:
+        return table
+    if magic == XLS_MAGIC:
         table.problem(None, 'the file is an Excel 97-2003 (.xls) workbook: save it as .xlsx or as CSV (UTF-8)')
-    elif table.kind == 'xlsx':
-        _read_xlsx(table, path, sheet)
-    else:
-        with open(path, 'rb') as handle:
-            _read_csv(table, handle.read(), encoding, delimiter)
+        return table
+    lines = _xlsx_rows(table, path, sheet) if table.kind == 'xlsx' else _csv_rows(table, path, encoding, delimiter)
+    _find_header(table, lines)
+    if table.header_row is not None:
+        table.rows = _data_rows(table, lines)
+        if not stream:
+            table.rows = list(table.rows)
     return table
 
 
-def _add_rows(table, numbered_rows):
-    """Keep the header (the first non-blank row) and the non-blank rows below it."""
-    width = 0
-    for number, cells in numbered_rows:
+def _find_header(table, lines):
+    """The header is the first non-blank row."""
+    for number, cells in lines:
+        if any(cell.strip() for cell in cells):
+            table.header_row, table.header = number, cells
+            table.width = max(i + 1 for i, cell in enumerate(cells) if cell.strip())
+            _check_cells(table, number, cells)
+            return
+    if not table.problems:
+        table.problem(None, 'the file is empty: no header row and no data')
+
+
+def _data_rows(table, lines):
+    """The non-blank rows below the header, each checked, up to ``max_rows`` of them."""
+    for number, cells in lines:
         if not any(cell.strip() for cell in cells):
             continue
-        if table.header_row is None:
-            table.header_row = number
-            table.header = cells
-            width = max(i + 1 for i, cell in enumerate(cells) if cell.strip())
-            continue
-        _check_headed(table, number, cells, width)
-        table.rows.append((number, cells))
-    if table.header_row is None:
-        table.problem(None, 'the file is empty: no header row and no data')
-    elif not table.rows:
+        if table.row_count == table.max_rows:
+            table.too_many_rows = True
+            table.problem(number, 'the template has more than %d data rows (max_rows): split it, or raise max_rows'
+                          % table.max_rows)
+            _close(lines)
+            return
+        table.row_count += 1
+        _check_headed(table, number, cells)
+        _check_cells(table, number, cells)
+        yield number, cells
+    if not table.row_count:
         table.problem(table.header_row, 'the template has a header row but no data rows')
 
 
-def _check_headed(table, number, cells, width):
-    """A value needs a header to say what it is."""
-    unheaded = [i for i, cell in enumerate(cells) if cell.strip() and (i >= width or not table.header[i].strip())]
-    for index in unheaded:
+def _close(lines):
+    close = getattr(lines, 'close', None)
+    if close is not None:
+        close()
+
+
+def _check_headed(table, number, cells):
+    """A value needs a header to say what it is. Its value is not shown: a cell that has none may
+    hold anything, part of a password pushed right by an unquoted delimiter included."""
+    width = table.width
+    for index, cell in enumerate(cells):
+        if not cell.strip():
+            continue
         if index >= width:
-            message = ('more cells than headers: the header row has %d columns, this row has a value in column %s'
-                       % (width, column_letter(index)))
-        else:
-            message = 'column %s has a value but no header' % column_letter(index)
-        table.problem(number, message, index=index, value=cells[index])
+            table.shifted_rows.add(number)
+            table.problem(number, 'more cells than headers: the header row has %d columns, this row has a value in '
+                          'column %s (an unquoted %s in a cell?)'
+                          % (width, column_letter(index), _delimiter_name(table)), index=index)
+        elif not table.header[index].strip():
+            table.problem(number, 'column %s has a value but no header' % column_letter(index), index=index)
+
+
+def _delimiter_name(table):
+    return {',': 'comma', ';': 'semicolon', '\t': 'tab', None: 'comma'}.get(table.delimiter, '"%s"' % table.delimiter)
+
+
+def _check_cells(table, number, cells):
+    for index, cell in enumerate(cells):
+        if _UNDECODABLE_RE.search(cell):
+            table.cell_problem(number, index, 'has bytes that are not valid %s: save the file as CSV (UTF-8), or set '
+                               'encoding' % table.encoding.upper(), value=_describe_bytes(cell))
+        elif table.kind == 'csv' and ('\n' in cell or '\r' in cell):
+            # In a CSV this is mostly a quote left open, which swallows the rows after it (and
+            # their passwords) into this cell: its text is not shown.
+            table.cell_problem(number, index, 'holds a line break: a quote that is not closed takes the rows after '
+                               'it into this cell; remove the line break, or close the quote')
 
 
 # --- CSV --------------------------------------------------------------------------------------
 
-def _decode(table, data, encoding):
-    """Return the text of ``data``; undecodable bytes become lone surrogates (reported per cell)."""
-    if encoding:
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            table.problem(None, 'encoding: "%s" is not an encoding Python knows (try utf-8, gbk or gb18030)' % encoding)
-            return None
-        if codec == 'utf-8' and data.startswith(codecs.BOM_UTF8):
-            codec = 'utf-8-sig'
-        table.encoding = codec
-        return data.decode(codec, 'surrogateescape')
-    if data.startswith(codecs.BOM_UTF8):
-        table.encoding = 'utf-8-sig'
-        return data[len(codecs.BOM_UTF8):].decode('utf-8', 'surrogateescape')
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        table.encoding = 'utf-16'
-        return data.decode('utf-16', 'surrogateescape')
-    best = None
-    for codec in DETECTED_ENCODINGS:
-        text = data.decode(codec, 'surrogateescape')
-        errors = len(_UNDECODABLE_RE.findall(text))
-        if best is None or errors < best[0]:
-            best = (errors, codec, text)
-        if errors == 0:
-            break
-    table.encoding = best[1]
-    return best[2]
+def _detect(table, path, encoding):
+    """The codec of the file, read in chunks (no copy of the whole text): the one named, else
+    UTF-8 (with or without BOM), UTF-16 with a BOM, or the first of DETECTED_ENCODINGS with the
+    fewest undecodable bytes."""
+    with open(path, 'rb') as handle:
+        start = handle.read(4096)
+        if encoding:
+            try:
+                codec = codecs.lookup(encoding).name
+            except LookupError:
+                table.problem(None, 'encoding: "%s" is not an encoding Python knows (try utf-8, gbk or gb18030)'
+                              % encoding)
+                return None
+            return 'utf-8-sig' if codec == 'utf-8' and start.startswith(codecs.BOM_UTF8) else codec
+        if start.startswith(codecs.BOM_UTF8):
+            return 'utf-8-sig'
+        if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+            return 'utf-16'
+        best = None
+        for codec in DETECTED_ENCODINGS:
+            handle.seek(0)
+            decoder = codecs.getincrementaldecoder(codec)('surrogateescape')
+            errors = 0
+            for block in iter(lambda: handle.read(_CHUNK), b''):
+                errors += len(_UNDECODABLE_RE.findall(decoder.decode(block)))
+            errors += len(_UNDECODABLE_RE.findall(decoder.decode(b'', True)))
+            if best is None or errors < best[0]:
+                best = (errors, codec)
+            if errors == 0:
+                break
+        return best[1]
 
 
-def _pick_delimiter(text, delimiter):
+def _pick_delimiter(sample, delimiter, more):
     if delimiter:
         return delimiter
-    sample = text[:_SNIFF_SIZE]
-    if len(text) > _SNIFF_SIZE and '\n' in sample:
+    if more and '\n' in sample:
         sample = sample[:sample.rindex('\n')]
     try:
         return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
@@ -218,39 +295,30 @@ def _describe_bytes(value):
     return _UNDECODABLE_RE.sub(lambda m: ''.join('\\x%02x' % (ord(c) - 0xdc00) for c in m.group()), value)
 
 
-def _read_csv(table, data, encoding, delimiter):
-    if b'\x00' in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _csv_rows(table, path, encoding, delimiter):
+    """``(row_number, cells)`` of every row, read from the file as they are consumed."""
+    with open(path, 'rb') as handle:
+        start = handle.read(4096)
+    if b'\x00' in start and not start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         table.problem(None, 'the file is neither CSV nor XLSX (it has binary content)')
         return
-    text = _decode(table, data, encoding)
-    if text is None:
+    codec = _detect(table, path, encoding)
+    if codec is None:
         return
-    if not text.strip():
-        table.problem(None, 'the file is empty')
-        return
-    table.delimiter = _pick_delimiter(text, delimiter)
-    reader = csv.reader(io.StringIO(text, newline=''), delimiter=table.delimiter)
-    _add_rows(table, _csv_rows(table, reader))
-    _report_undecodable(table)
-
-
-def _csv_rows(table, reader):
-    number = 0
-    try:
-        for number, cells in enumerate(reader, 1):
-            yield number, tuple(cells)
-    except csv.Error as exc:
-        table.problem(number + 1, 'the CSV cannot be read from here on (%s): look for an unbalanced quote' % exc)
-
-
-def _report_undecodable(table):
-    rows = [(table.header_row, table.header)] if table.header_row else []
-    for number, cells in rows + table.rows:
-        for index, cell in enumerate(cells):
-            if _UNDECODABLE_RE.search(cell):
-                table.bad_cells.add((number, index))
-                table.problem(number, 'has bytes that are not valid %s: save the file as CSV (UTF-8), or set encoding'
-                              % table.encoding.upper(), index=index, value=_describe_bytes(cell))
+    table.encoding = codec
+    with io.open(path, 'r', encoding=codec, errors='surrogateescape', newline='') as handle:
+        sample = handle.read(_SNIFF_SIZE)
+        if not sample.strip() and not handle.read(1):
+            table.problem(None, 'the file is empty')
+            return
+        table.delimiter = _pick_delimiter(sample, delimiter, len(sample) == _SNIFF_SIZE)
+        handle.seek(0)
+        number = 0
+        try:
+            for number, cells in enumerate(csv.reader(handle, delimiter=table.delimiter), 1):
+                yield number, tuple(cells)
+        except csv.Error as exc:
+            table.problem(number + 1, 'the CSV cannot be read from here on (%s): look for an unbalanced quote' % exc)
 
 
 # --- XLSX -------------------------------------------------------------------------------------
@@ -274,29 +342,47 @@ def cell_text(value):
     return str(value)
 
 
-def _read_xlsx(table, path, sheet):
+def _xlsx_rows(table, path, sheet):
+    """``(row_number, cells)`` of every row of the sheet, read as they are consumed.
+
+    A formula cell is a problem: its result is not what a person typed, a workbook written by a
+    program often holds no computed value for it (it would read as blank, and a blank email or
+    password is generated), and a stored one may be stale. So the formulas themselves are read
+    (not openpyxl's ``data_only`` values), and each formula cell is reported by row and column.
+    """
     if not HAS_OPENPYXL:
         raise MissingLibrary('openpyxl', OPENPYXL_IMPORT_ERROR)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except _BROKEN_WORKBOOK as exc:
         table.problem(None, 'the file is a ZIP archive but not an XLSX workbook (%s): save it as .xlsx or CSV'
                       % (str(exc) or type(exc).__name__))
         return
+    number = 0
     try:
         worksheet = _pick_sheet(table, workbook, sheet)
-        if worksheet is not None:
-            table.encoding = 'xlsx'
-            # The size a workbook declares is not to be trusted (some exporters write "A1"), and
-            # read-only mode would silently cut every row to it.
-            worksheet.reset_dimensions()
-            rows = worksheet.iter_rows(min_row=1, values_only=True)
-            _add_rows(table, ((number, tuple(cell_text(v) for v in values)) for number, values in enumerate(rows, 1)))
+        if worksheet is None:
+            return
+        table.encoding = 'xlsx'
+        # The size a workbook declares is not to be trusted (some exporters write "A1"), and
+        # read-only mode would silently cut every row to it.
+        worksheet.reset_dimensions()
+        for number, row in enumerate(worksheet.iter_rows(min_row=1), 1):
+            cells = tuple(_cell_text(table, number, index, cell) for index, cell in enumerate(row))
+            yield number, cells
     except _BROKEN_WORKBOOK as exc:  # the sheet is read as it is iterated: damage shows up here
         table.problem(None, 'the workbook cannot be read after row %d (%s): open it in Excel and save it again'
-                      % (table.rows[-1][0] if table.rows else table.header_row or 0, str(exc) or type(exc).__name__))
+                      % (number, str(exc) or type(exc).__name__))
     finally:
         workbook.close()
+
+
+def _cell_text(table, number, index, cell):
+    if cell.data_type == 'f':
+        table.cell_problem(number, index, 'is a formula: the template needs the values themselves; copy the column '
+                           'and paste it as values (Paste Special > Values)')
+        return ''
+    return cell_text(cell.value)
 
 
 def _pick_sheet(table, workbook, sheet):

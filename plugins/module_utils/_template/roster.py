@@ -21,7 +21,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate i
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import normalise
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import map_headers
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO, EXTRA_COLUMNS, LEAVERS
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import (
+    AUTO, EXTRA_COLUMNS, LEAVERS, SOURCES,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
     PasswordChoice, check_policy, policy_problem,
 )
@@ -34,7 +36,7 @@ class Settings:
     """The options that shape a roster, checked once: a ValueError names the bad one."""
 
     def __init__(self, domain, email_format=AUTO, leavers='disable', password_policy=None, extra_columns='error',
-                 departments=None):
+                 departments=None, source=AUTO):
         if not domain:
             raise ValueError('domain: is required')
         self.domain = normalise_domain(domain)
@@ -46,6 +48,9 @@ class Settings:
         if extra_columns not in EXTRA_COLUMNS:
             raise ValueError('extra_columns: must be one of %s' % ', '.join(EXTRA_COLUMNS))
         self.extra_columns = extra_columns
+        if source not in SOURCES:
+            raise ValueError('source: must be one of %s' % ', '.join(SOURCES))
+        self.source = source
         self.policy = check_policy(password_policy)
         self.departments = None if departments is None else department_list(departments)
 
@@ -109,6 +114,8 @@ class RosterResult:
         self.problems = []
         self.warnings = []
         self.row_count = 0
+        self.source = None
+        self.ignored_columns = []
 
 
 def build_roster(table, settings, previous=None, existing_passwords=None):
@@ -127,14 +134,16 @@ class _Builder:
         self.previous = previous or dict(domain=None, departments=[], users=[])
         self.existing_passwords = existing_passwords
         self.result = RosterResult()
-        self.result.problems = list(table.problems)
+        # One list with the table's: the table adds to it while its rows are read.
+        self.result.problems = table.problems
         self.previous_entries = [_previous_entry(user) for user in self.previous['users']]
         self.owner = {}  # address -> row of the person holding it
         self.owner_kind = {}  # address -> 'email' or 'alias'
         self.columns = None
+        self.secret_index = None
 
     def problem(self, row, key, message, value=None):
-        column = self.columns.label.get(key, key) if key else None
+        column = self.columns.label_for(row, key) if key else None
         self.result.problems.append(Problem(row, column, message, value=value))
 
     # Rows -------------------------------------------------------------------------------------
@@ -144,10 +153,17 @@ class _Builder:
         if table.header_row is None:
             return result
         skip = set(index for row, index in table.bad_cells if row == table.header_row)
-        self.columns, problems = map_headers(table.header, table.header_row, self.settings.extra_columns, skip)
+        self.columns, problems = map_headers(table.header, table.header_row, self.settings.extra_columns, skip,
+                                             source=self.settings.source, domain=self.settings.domain)
         result.problems.extend(problems)
+        result.source, result.ignored_columns = self.columns.source_name, self.columns.ignored
+        self.secret_index = self.columns.index.get('initial_password')
         people = [self.person(number, cells) for number, cells in table.rows]
+        result.problems.extend(self.columns.problems)
+        result.warnings.extend(self.columns.warnings())
         result.row_count = len(people)
+        if table.too_many_rows:
+            return self.failed()
         self.check_previous_domain()
         departments = self.department_tree(people)
         self.claim_addresses(people)
@@ -168,10 +184,7 @@ class _Builder:
 
     def cell(self, number, cells, key):
         """The raw text of ``key``'s cell, or None when the column is absent or already reported."""
-        index = self.columns.index.get(key)
-        if index is None or (number, index) in self.table.bad_cells:
-            return None
-        return cells[index] if index < len(cells) else ''
+        return self.columns.cell(number, cells, key, self.table.bad_cells)
 
     def parsed(self, number, cells, key, parse, required=False, shown=normalise.clean):
         raw = self.cell(number, cells, key)
@@ -196,10 +209,27 @@ class _Builder:
         elif approximate:
             self.result.warnings.append(
                 'row %d, column %s: "%s" was read as %s; Excel\'s scientific format keeps only a few digits, so check '
-                'it, and format the column as Text' % (number, self.columns.label[key], normalise.clean(raw), value))
+                'it, and format the column as Text'
+                % (number, self.columns.label_for(number, key), normalise.clean(raw), value))
         return value
 
+    def guard_secrets(self, number, cells):
+        """A cell that may hold a password never shows its value: the password cell, and in a row
+        whose cells an unquoted delimiter shifted right, every cell from the password column on
+        (those are not read at all: they hold pieces of their left neighbours)."""
+        first = self.secret_index
+        if first is None:
+            return
+        shifted = number in self.table.shifted_rows
+        for index in range(first, len(cells)) if shifted else (first,):
+            problem = self.table.cell_problems.get((number, index))
+            if problem is not None:
+                problem.value = REDACTED
+            if shifted:
+                self.table.bad_cells.add((number, index))
+
     def person(self, number, cells):
+        self.guard_secrets(number, cells)
         person = Person(number)
         person.name = self.parsed(number, cells, 'name', normalise.name, required=True)
         person.path = self.parsed(number, cells, 'department', normalise.department_path)

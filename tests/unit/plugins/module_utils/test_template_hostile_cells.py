@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import normalise
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import first_department
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import read_template
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster, render_roster
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
@@ -53,8 +54,8 @@ def template(workdir, rows):
 
 def expected(column, cell):
     """What the parser's documented normalisation makes of ``cell``: (value, problem_message)."""
-    if column == 'department':
-        path, message = normalise.department_path(cell)
+    if column == 'department':  # the first of several (";"), without a leading or trailing "/"
+        path, message = normalise.department_path(first_department(cell)[0])
         return (path[-1] if path else None), message
     if column == 'name':
         value, message = normalise.name(cell)

@@ -116,7 +116,9 @@ def test_blank_rows_are_skipped_but_counted(tmp_path):
 def test_more_cells_than_headers(tmp_path):
     rows = ROWS + [(u'王五', u'', u'技术部', u'', u'surplus')]
     table = read(write_csv(tmp_path / 't.csv', rows))
-    assert [(p.row, p.column, p.value) for p in table.problems] == [(4, 'E', 'surplus')]
+    # No value: a cell without a header may hold anything, a password pushed right included.
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(4, 'E', None)]
+    assert table.shifted_rows == set([4])
     assert 'more cells than headers: the header row has 3 columns' in table.problems[0].message
 
 
@@ -128,7 +130,7 @@ def test_trailing_empty_cells_are_fine(tmp_path):
 def test_a_value_under_a_blank_header(tmp_path):
     table = read(write_csv(tmp_path / 't.csv', [(u'姓名', u'', u'部门'), (u'张三', u'x', u'技术部')]))
     assert [(p.row, p.column, p.value, p.message) for p in table.problems] == [
-        (2, 'B', 'x', 'column B has a value but no header')]
+        (2, 'B', None, 'column B has a value but no header')]
 
 
 @pytest.mark.parametrize('content, message', [
@@ -209,7 +211,7 @@ def test_xlsx_blank_rows_keep_spreadsheet_numbers(tmp_path):
     table = read(path)
     assert table.header_row == 2
     assert [number for number, _cells in table.rows] == [5, 6]
-    assert [(p.row, p.column, p.value) for p in table.problems] == [(6, 'E', 'extra')]
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(6, 'E', None)]
 
 
 def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
@@ -253,3 +255,70 @@ def test_cell_text(value, text):
                                             (702, 'AAA')])
 def test_column_letter(index, letters):
     assert column_letter(index) == letters
+
+
+# --- Formulas, line breaks, the row limit --------------------------------------------------------
+
+def with_sheet_xml(path, edit):
+    """A copy of the workbook at ``path`` with its first sheet's XML changed by ``edit``."""
+    changed = path.with_name('changed-' + path.name)
+    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(changed), 'w') as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == 'xl/worksheets/sheet1.xml':
+                content = edit(content)
+            target.writestr(info, content)
+    return changed
+
+
+@pytest.mark.parametrize('cached', [False, True])
+def test_a_formula_cell_is_a_problem_with_or_without_its_result(tmp_path, cached):
+    path = write_xlsx(tmp_path / 'staff.xlsx', [ROWS[0], (u'张三', u'=LOWER("ZS@EXAMPLE.ORG")', u'技术部')])
+    if cached:  # as Excel saves it: the formula and its last result
+        path = with_sheet_xml(path, lambda xml: xml.replace(
+            b'<c r="B2"><f>', b'<c r="B2" t="str"><f>').replace(b'<v />', b'<v>zs@example.org</v>'))
+        assert b'<v>zs@example.org</v>' in zipfile.ZipFile(str(path)).read('xl/worksheets/sheet1.xml')
+    table = read(path)
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(2, u'邮箱', None)]
+    assert table.problems[0].message.startswith('is a formula')
+    assert (2, 1) in table.bad_cells
+    assert cells(table) == [(2, [u'张三', u'', u'技术部'])]
+
+
+def test_a_formula_in_the_header_row(tmp_path):
+    table = read(write_xlsx(tmp_path / 'staff.xlsx', [(u'姓名', u'="邮"&"箱"', u'部门'), ROWS[1]]))
+    # ... and the column has no header then
+    assert [(p.row, p.column) for p in table.problems] == [(1, 'B'), (2, 'B')]
+
+
+def test_a_line_break_in_a_csv_cell_is_a_problem(tmp_path):
+    table = read(write_csv(tmp_path / 't.csv', [ROWS[0], (u'张三', u'', u'技术部\n销售部')]))
+    assert [(p.row, p.column, p.value) for p in table.problems] == [(2, u'部门', None)]
+    assert (2, 2) in table.bad_cells
+
+
+def test_a_line_break_in_an_xlsx_cell_is_text(tmp_path):
+    # Alt+Enter in Excel: there is no quoting to go wrong in a workbook.
+    table = read(write_xlsx(tmp_path / 'staff.xlsx', [ROWS[0], (u'张三', u'', u'技术部\n')]))
+    assert table.problems == []
+
+
+@pytest.mark.parametrize('kind', ['csv', 'xlsx'])
+def test_the_row_limit_stops_reading(tmp_path, kind):
+    rows = [ROWS[0]] + [(u'张%d' % n, u'', u'技术部') for n in range(50)]
+    path = write_csv(tmp_path / 't.csv', rows) if kind == 'csv' else write_xlsx(tmp_path / 't.xlsx', rows)
+    table = read_template(str(path), max_rows=10, stream=True)
+    consumed = list(table.rows)
+    assert [number for number, _cells in consumed] == list(range(2, 12))
+    assert table.too_many_rows
+    assert [(p.row, p.message) for p in table.problems] == [
+        (12, 'the template has more than 10 data rows (max_rows): split it, or raise max_rows')]
+    assert read_template(str(path), max_rows=50).problems == []
+
+
+def test_a_streamed_table_reads_as_it_is_consumed(tmp_path):
+    rows = [ROWS[0], ROWS[1], (u'王五', u'', u'技术部', u'', u'x')]
+    table = read_template(str(write_csv(tmp_path / 't.csv', rows)), stream=True)
+    assert table.header == ROWS[0] and table.problems == []
+    assert next(table.rows) == (2, ROWS[1]) and table.problems == []
+    assert next(table.rows)[0] == 3 and [p.row for p in table.problems] == [3]

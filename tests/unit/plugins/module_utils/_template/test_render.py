@@ -5,8 +5,10 @@ __metaclass__ = type
 
 import pytest
 import yaml
+from ansible.parsing.yaml.loader import AnsibleLoader
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_yaml
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
     parse_passwords, parse_roster, render_passwords, render_roster, scalar, without_source_line,
 )
@@ -22,12 +24,15 @@ ROSTER = dict(
 
 
 @pytest.mark.parametrize('value, written', [
-    (None, 'null'), ('zhang.san@example.org', 'zhang.san@example.org'), (u'张三', u'张三'), ('E1001', 'E1001'),
-    (u'José Müller', u'José Müller'), ('Business Analyst', 'Business Analyst'),
-    ('1001', '"1001"'), ('13800000000', '"13800000000"'), ('+86 138', '"+86 138"'), ('yes', '"yes"'),
-    ('No', '"No"'), ('null', '"null"'), ('~', '"~"'), ('2024-01-01', '"2024-01-01"'), ('1.5', '"1.5"'),
-    ('', '""'), ('a: b', '"a: b"'), ('#x', '"#x"'), ('x #y', '"x #y"'), ('-x', '"-x"'), ('@x', '"@x"'),
-    ('a"b', '"a\\"b"'),
+    (None, 'null'), ('zhang.san@example.org', '!unsafe zhang.san@example.org'), (u'张三', u'!unsafe 张三'),
+    ('E1001', '!unsafe E1001'), (u'José Müller', u'!unsafe José Müller'), ('Business Analyst', '!unsafe Business Analyst'),
+    ('+86 138', '!unsafe "+86 138"'), ('+8613800000000', '"+8613800000000"'), ('a: b', '!unsafe "a: b"'), ('#x', '!unsafe "#x"'), ('x #y', '!unsafe "x #y"'),
+    ('-x', '!unsafe "-x"'), ('@x', '!unsafe "@x"'), ('a"b', '!unsafe "a\\"b"'),
+    ("{{ lookup('pipe', 'id') }}", '!unsafe "{{ lookup(\'pipe\', \'id\') }}"'), ('{% if 1 %}', '!unsafe "{% if 1 %}"'),
+    # What YAML resolves to a number, a boolean, a date or null is never tagged: Ansible re-resolves
+    # a tagged scalar, so !unsafe "1001" would be read as the number 1001.
+    ('1001', '"1001"'), ('13800000000', '"13800000000"'), ('yes', '"yes"'), ('No', '"No"'), ('null', '"null"'),
+    ('~', '"~"'), ('2024-01-01', '"2024-01-01"'), ('1.5', '"1.5"'), ('', '""'), ('=', '"="'), ('<<', '"<<"'),
 ])
 def test_scalar(value, written):
     assert scalar(value) == written
@@ -36,17 +41,20 @@ def test_scalar(value, written):
 @pytest.mark.parametrize('value', [
     u'O\'Brien', u'a\\b', u'tab\there', u'\x85nel', u'line\u2028sep', u'\U0001F600 smile', u'\x9b', u'ok: yes',
     u'[list]', u'{dict}', u'*alias', u'&anchor', u'!tag', u'%percent', u'`tick`', u'|pipe', u'>fold', u'0x1F',
-    u'1_000', u'.inf', u'迪丽热巴·迪力木拉提', u'a  b', u' lead', u'trail ', u"It's", u'=',
+    u'1_000', u'.inf', u'迪丽热巴·迪力木拉提', u'a  b', u' lead', u'trail ', u"It's", u'=', u'<<', u'!unsafe x',
+    u'{{ x }}', u'{%- raw -%}', u'{# c #}', u'1001', u'yes', u'',
 ])
 def test_scalar_round_trips(value):
-    assert yaml.safe_load('key: %s\n' % scalar(value)) == {'key': value}
+    assert load_yaml('key: %s\n' % scalar(value)) == {'key': value}
+    assert yaml.load('key: %s\n' % scalar(value), Loader=AnsibleLoader) == {'key': value}
 
 
 def test_roster_text_is_deterministic_and_reads_back():
     text = render_roster(ROSTER, 'staff.csv', 'ab' * 32, 2)
     assert text == render_roster(ROSTER, 'staff.csv', 'ab' * 32, 2)
     assert text.splitlines()[1] == '# Source: staff.csv, 2 data rows, sha256 ' + 'ab' * 32
-    assert yaml.safe_load(text) == {'mailbox_roster': ROSTER}
+    assert load_yaml(text) == {'mailbox_roster': ROSTER}
+    assert yaml.load(text, Loader=AnsibleLoader) == {'mailbox_roster': ROSTER}
     assert parse_roster(text) == ROSTER
     # every user key is written, in the roster's order
     first_user = text.split('  users:\n')[1].split('\n    - ')[0].splitlines()
@@ -58,18 +66,18 @@ def test_roster_text_is_deterministic_and_reads_back():
 def test_roster_layout():
     text = render_roster(dict(ROSTER, departments=[], users=ROSTER['users'][:1]), 'staff.csv', '0' * 64, 1)
     assert text.split('mailbox_roster:\n')[1] == (
-        u'  domain: example.org\n'
+        u'  domain: !unsafe example.org\n'
         u'  departments: []\n'
         u'  users:\n'
-        u'    - email: zhang.san@example.org\n'
-        u'      name: 张三\n'
-        u'      department: 销售部\n'
-        u'      title: 销售经理\n'
+        u'    - email: !unsafe zhang.san@example.org\n'
+        u'      name: !unsafe 张三\n'
+        u'      department: !unsafe 销售部\n'
+        u'      title: !unsafe 销售经理\n'
         u'      employee_id: "1001"\n'
         u'      mobile: "+8613800000000"\n'
         u'      aliases:\n'
-        u'        - sales@example.org\n'
-        u'      state: present\n')
+        u'        - !unsafe sales@example.org\n'
+        u'      state: !unsafe present\n')
 
 
 @pytest.mark.parametrize('text, message', [
@@ -87,7 +95,7 @@ def test_bad_previous_roster(text, message):
 def test_passwords_round_trip():
     passwords = {'b@example.org': Secret(u'p: "x" #1'), 'a@example.org': Secret(u'Pässwörd-1')}
     text = render_passwords(passwords)
-    assert text.startswith('mailbox_initial_passwords:\n  a@example.org:')
+    assert text.startswith('mailbox_initial_passwords:\n  !unsafe a@example.org: !unsafe Pässwörd-1\n  !unsafe b@')
     back = parse_passwords(text)
     assert dict((k, v.reveal()) for k, v in back.items()) == dict((k, v.reveal()) for k, v in passwords.items())
 

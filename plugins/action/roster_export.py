@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""mailops.mailbox.roster_export: a roster vars file -> a vendor's bulk-import template (CSV or XLSX).
+
+An action plugin, not a filter: a filter's text goes wherever the play puts it (a copy task's
+content, its diff, a log), while initial passwords may only ever reach a file of mode 0600. Here
+the passwords are read from the ansible-vault file with the play's own secret and written only
+into ``dest``, created 0600 through a temporary file of that mode; they never enter the result.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_text
+from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mailops.mailbox.plugins.action.roster import (
+    PASSWORDS_MODE, ROSTER_MODE, RosterFailed, _read_text, _write_atomically,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.export import (
+    FORMATS, export_roster, file_bytes, masked_rows, read_rows, rows_text,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
+    ROSTER_EXPORT_ARGUMENT_SPEC,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords, parse_roster
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False  # controller-side files only, whatever the host is
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=ROSTER_EXPORT_ARGUMENT_SPEC)
+        try:
+            result.update(self._export(args))
+        except RosterFailed as exc:
+            result.update(exc.result, failed=True, msg=str(exc))
+        except MissingLibrary as exc:
+            result.update(failed=True, changed=False, msg=missing_required_lib(exc.library), exception=exc.import_error)
+        return result
+
+    def _export(self, args):
+        src = os.path.abspath(args['src'])
+        dest = os.path.realpath(args['dest'])
+        if not os.path.isdir(os.path.dirname(dest)):
+            raise RosterFailed('dest: the directory %s does not exist' % os.path.dirname(dest))
+        text = _read_text(src, 'src')
+        if text is None:
+            raise RosterFailed('src: %s does not exist' % src)
+        try:
+            roster = parse_roster(text)
+        except ValueError as exc:
+            raise RosterFailed('src: the roster %s %s' % (src, exc))
+        passwords = None
+        fmt = FORMATS[args['format']]
+        if args['passwords_src']:
+            if fmt.password is None:
+                raise RosterFailed('passwords_src: the %s has no password column: leave passwords_src out' % fmt.title)
+            path = os.path.abspath(args['passwords_src'])
+            if not os.path.exists(path):
+                raise RosterFailed('passwords_src: %s does not exist' % path)
+            passwords = _read_passwords(self._loader, path)
+
+        export = export_roster(roster, args['format'], passwords)
+        data = file_bytes(export, bom=args['bom'])
+        old_rows = read_rows(dest, fmt.kind) if os.path.exists(dest) else None
+        if fmt.kind == 'csv':
+            changed = _read_bytes(dest) != data
+        else:  # an XLSX's bytes hold the time it was saved: compare what it says
+            changed = old_rows != [export.header] + export.rows
+        # A file that holds passwords is never readable by others, not even for the moment before
+        # the rename: one already there is narrowed first, a new one is made 0600.
+        narrowed = export.with_passwords and os.path.exists(dest) and bool(os.stat(dest).st_mode & 0o077)
+        if not self._task.check_mode:
+            if narrowed:
+                os.chmod(dest, PASSWORDS_MODE)
+            if changed:
+                _write_atomically(dest, data, PASSWORDS_MODE if export.with_passwords else ROSTER_MODE, 'dest')
+        changed = changed or narrowed
+
+        result = dict(changed=changed, dest=dest, format=fmt.name, users=len(export.rows), left_out=export.left_out,
+                      with_passwords=export.with_passwords)
+        if self._task.diff and changed:
+            result['diff'] = dict(before_header=dest, after_header=dest, before=rows_text(masked_rows(old_rows or [])),
+                                  after=rows_text(masked_rows([export.header] + export.rows)))
+        return result
+
+
+def _read_passwords(loader, path):
+    """``{email: Secret}`` of the ansible-vault file ``path``, decrypted with the play's vault secrets."""
+    data = _read_bytes(path)
+    if not is_encrypted(data):
+        raise RosterFailed('passwords_src: %s is not ansible-vault encrypted: give the passwords file that '
+                           'mailops.mailbox.roster wrote' % path)
+    secrets = list(loader._vault.secrets or [])
+    if not secrets:
+        raise RosterFailed('passwords_src: no vault secret is loaded to decrypt %s: run with --vault-id, '
+                           '--vault-password-file or --ask-vault-pass' % path)
+    try:
+        plaintext = VaultLib(secrets).decrypt(data)
+    except AnsibleVaultError:
+        raise RosterFailed('passwords_src: %s cannot be decrypted with the vault secrets loaded (%s)'
+                           % (path, ', '.join(name for name, _secret in secrets)))
+    try:
+        return parse_passwords(to_text(plaintext, errors='surrogate_or_strict'))
+    except (ValueError, UnicodeError) as exc:
+        raise RosterFailed('passwords_src: %s %s' % (path, exc if isinstance(exc, ValueError) else 'is not UTF-8'))
+
+
+def _read_bytes(path):
+    """The file's bytes, or None when there is none."""
+    if not os.path.exists(path):
+        return None
+    with open(path, 'rb') as handle:
+        return handle.read()

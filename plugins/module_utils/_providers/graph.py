@@ -1,0 +1,292 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Microsoft 365 users through Microsoft Graph.
+
+An OAuth2 client-credentials token (scope ``https://graph.microsoft.com/.default``); one read is
+``GET /users?$select=...`` following ``@odata.nextLink`` (the default property set lacks
+department, accountEnabled, employeeId and usageLocation); writes go through ``POST /$batch``, 20
+requests a batch, each answer judged on its own: a 429 inside a 200 batch is sent again after its
+``Retry-After``, a refused user is reported and the rest go on as ``on_error`` says.
+
+A user is ``userPrincipalName`` = email, ``mailNickname`` = local part, ``displayName``,
+``givenName``/``surname`` (derived from the name), ``department`` (a text: Graph has no department
+objects), ``jobTitle``, ``employeeId``, ``mobilePhone``, ``accountEnabled`` (disable),
+``usageLocation``; a new user gets ``passwordProfile`` with ``forceChangePasswordNextSignIn``, and
+the licence ``license_sku`` through ``assignLicense``. Aliases (``proxyAddresses``) are read-only
+in Graph: read, compared, never written (one warning lists the users whose roster differs).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
+    ERROR, OK, RETRY, TOKEN, RestClient, RetryWaits, check_http_options, http_options, origin, parse_retry_after,
+    retry_after,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
+    Capabilities, Provider, ProviderError, owners_by_address,
+)
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
+
+DEFAULT_API_URL = 'https://graph.microsoft.com/v1.0'
+TOKEN_URL = 'https://login.microsoftonline.com/%s/oauth2/v2.0/token'
+SCOPE = 'https://graph.microsoft.com/.default'
+BATCH_SIZE = 20
+PAGE_SIZE = 999
+SELECT = ('id', 'userPrincipalName', 'displayName', 'department', 'jobTitle', 'employeeId', 'mobilePhone',
+          'accountEnabled', 'usageLocation', 'proxyAddresses', 'assignedLicenses')
+# Roster key -> Graph property, for the keys that map one to one.
+PROPERTIES = (('name', 'displayName'), ('department', 'department'), ('title', 'jobTitle'),
+              ('employee_id', 'employeeId'), ('mobile', 'mobilePhone'))
+
+OPTIONS = dict(
+    tenant_id=dict(type='str', required=True),
+    client_id=dict(type='str', required=True),
+    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GRAPH_CLIENT_SECRET'])),
+    api_url=dict(type='str', default=DEFAULT_API_URL),
+    token_url=dict(type='str', no_log=False),
+    usage_location=dict(type='str'),
+    license_sku=dict(type='str'),
+)
+OPTIONS.update(http_options())
+
+
+def make_provider(params):
+    options = dict(params)
+    if not options.get('client_secret'):
+        raise ValueError('graph.client_secret is required (or the environment variable MAILBOX_GRAPH_CLIENT_SECRET)')
+    options['token_url'] = options.get('token_url') or TOKEN_URL % quote(options['tenant_id'], safe='')
+    options['api_url'] = options['api_url'].rstrip('/')
+    check_http_options('graph', options, 'api_url', 'token_url')
+    if options.get('usage_location') and len(options['usage_location']) != 2:
+        raise ValueError('graph.usage_location must be a two-letter country code such as CN or US')
+    return GraphProvider(options)
+
+
+class GraphClient(RestClient):
+    service = 'Microsoft Graph'
+
+    def __init__(self, options):
+        super(GraphClient, self).__init__(options)
+        self.token_url = options['token_url']
+        self.client_id = options['client_id']
+        self.tenant_id = options['tenant_id']
+        self._secret = options['client_secret']
+
+    def fetch_token(self):
+        waits = RetryWaits('token', self)
+        while True:
+            response = self.send('POST', self.token_url, data=dict(
+                grant_type='client_credentials', client_id=self.client_id, client_secret=self._secret, scope=SCOPE))
+            if response.status_code in (429, 503):
+                waits.wait(retry_after(response))
+                continue
+            body = _json(response)
+            if response.status_code == 200 and body.get('access_token'):
+                try:
+                    return body['access_token'], float(body.get('expires_in') or 3599)
+                except (TypeError, ValueError):
+                    pass
+            raise ProviderError('Microsoft identity platform refused the credentials of client_id %s in tenant %s '
+                                '(HTTP %d, %s); check graph.tenant_id, graph.client_id and graph.client_secret'
+                                % (self.client_id, self.tenant_id, response.status_code,
+                                   body.get('error') or 'no access_token'))
+
+    def authorise(self, kwargs, token):
+        kwargs['headers'] = dict(kwargs.get('headers') or {}, Authorization='Bearer ' + token)
+
+    def judge(self, response):
+        status = response.status_code
+        if 200 <= status < 300:
+            return OK, _json(response) if status != 204 else {}
+        if status == 401:
+            return TOKEN, graph_error(status, _json(response))
+        if status in (429, 503, 504):
+            return RETRY, retry_after(response)
+        return ERROR, graph_error(status, _json(response))
+
+
+def _json(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def graph_error(status, body):
+    """``HTTP 400 Request_BadRequest: message`` from a Graph error body."""
+    error = body.get('error') if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return 'HTTP %s %s: %s' % (status, error.get('code'), error.get('message'))
+    return 'HTTP %s' % status
+
+
+class GraphProvider(JsonSnapshots, Provider):
+    name = 'graph'
+    capabilities = Capabilities(verify_passwords=False, departments=False, snapshot_format='json',
+                                read_only_keys=('aliases',), password_on_create=True, department_descriptions=False)
+
+    def __init__(self, options):
+        self.options = options
+        self.client = GraphClient(options)
+        self.api_url = options['api_url']
+        self._users = None
+
+    def connect(self):
+        self.client.token()
+
+    def close(self):
+        self.client.close()
+
+    def snapshot_scope(self):
+        return self.options['tenant_id']
+
+    # Reading -------------------------------------------------------------------------------
+
+    def _user_list(self):
+        if self._users is None:
+            users = []
+            url = '%s/users?$select=%s&$top=%d' % (self.api_url, ','.join(SELECT), PAGE_SIZE)
+            while url:
+                body = self.client.call('GET', url, 'read users')
+                users.extend(body.get('value') or [])
+                url = body.get('@odata.nextLink')
+                # The token goes only where the users came from: never follow a link elsewhere.
+                if url and origin(url) != origin(self.api_url):
+                    raise ProviderError('Microsoft Graph sent a next page link to %s, not %s; refusing to follow it'
+                                        % (origin(url), origin(self.api_url)))
+            self._users = users
+        return self._users
+
+    def read_users(self, emails=None):
+        users = []
+        for item in self._user_list():
+            email = str(item.get('userPrincipalName') or '').lower()
+            if not email or (emails is not None and email not in emails):
+                continue
+            fields = dict((key, item.get(prop) or None) for key, prop in PROPERTIES)
+            fields['aliases'] = sorted(set(
+                a[5:].lower() for a in item.get('proxyAddresses') or []
+                if a[:5].lower() == 'smtp:' and a[5:].lower() != email))
+            fields['state'] = 'present' if item.get('accountEnabled', True) else 'disabled'
+            users.append(CurrentUser(email, fields, ref=dict(id=item.get('id'))))
+        return users
+
+    def read_departments(self):
+        """Graph has no department objects: the departments are the texts users hold."""
+        names = sorted(set(u.fields['department'] for u in self.read_users() if u.fields.get('department')))
+        return [Department(name) for name in names]
+
+    def read_address_owners(self, addresses=None):
+        """Every address of the organisation by the user (email) holding it."""
+        return owners_by_address(self.read_users(), addresses)
+
+    def entry_key(self, email, current=None):
+        return email
+
+    def department_users(self, name):
+        return sum(1 for u in self.read_users() if u.fields.get('department') == name)
+
+    # Writing -------------------------------------------------------------------------------
+
+    def apply_users(self, changes, stop_on_error=False):
+        self._users = None  # what was read is out of date once this writes
+        changes = list(changes)
+        licensed = []
+        for start in range(0, len(changes), BATCH_SIZE):
+            chunk = changes[start:start + BATCH_SIZE]
+            failed = False
+            for change, error in self.batch([(change, self._request(change)) for change in chunk]):
+                if error is None and change.action == 'create' and self.options.get('license_sku'):
+                    licensed.append(change)
+                    continue
+                failed = failed or error is not None
+                yield change, error
+            if failed and stop_on_error:
+                break
+        # A licence is assigned once the user exists; its user is reported done only then.
+        for start in range(0, len(licensed), BATCH_SIZE):
+            chunk = licensed[start:start + BATCH_SIZE]
+            for change, error in self.batch([(change, self._license_request(change)) for change in chunk]):
+                yield change, error if error is None else 'created, but assigning the licence failed: %s' % error
+
+    def batch(self, pairs):
+        """Send ``(change, request)`` pairs in one ``$batch``; sub-requests answered 429/503 go again
+        after the longest ``Retry-After`` among them. Yields ``(change, error_or_None)``."""
+        waits = RetryWaits('$batch', self.client)
+        pending = list(pairs)
+        while pending:
+            requests = []
+            for number, (_change, request) in enumerate(pending):
+                requests.append(dict(request, id=str(number + 1)))
+            body = self.client.call('POST', self.api_url + '/$batch', '$batch', json=dict(requests=requests))
+            answers = dict((str(a.get('id')), a) for a in body.get('responses') or [])
+            again, delay = [], 0.0
+            for number, pair in enumerate(pending):
+                answer = answers.get(str(number + 1))
+                status = int(answer.get('status', 0)) if answer else 0
+                if status in (429, 503, 504):
+                    again.append(pair)
+                    headers = dict((k.lower(), v) for k, v in (answer.get('headers') or {}).items())
+                    delay = max(delay, parse_retry_after(headers.get('retry-after')) or 0.0)
+                elif 200 <= status < 300 or (status == 404 and pair[1]['method'] == 'DELETE'):
+                    yield pair[0], None
+                elif answer is None:
+                    yield pair[0], 'no answer for this request in the $batch response'
+                else:
+                    yield pair[0], graph_error(status, answer.get('body') or {})
+            if again:
+                waits.wait(delay or None)
+            pending = again
+
+    def _request(self, change):
+        if change.action == 'delete':
+            return dict(method='DELETE', url='/users/%s' % change.current.ref['id'])
+        if change.action == 'create':
+            return dict(method='POST', url='/users', headers={'Content-Type': 'application/json'},
+                        body=self._new_user(change))
+        body = self._properties(change.after, change.changed_keys)
+        if change.password is not None:
+            body['passwordProfile'] = dict(password=change.password.reveal(), forceChangePasswordNextSignIn=True)
+        return dict(method='PATCH', url='/users/%s' % change.current.ref['id'],
+                    headers={'Content-Type': 'application/json'}, body=body)
+
+    def _new_user(self, change):
+        entry = change.after
+        body = dict(userPrincipalName=entry['email'], mailNickname=entry['email'].rsplit('@', 1)[0],
+                    accountEnabled=entry.get('state') != 'disabled')
+        body.update((k, v) for k, v in self._properties(entry, entry.keys()).items() if v is not None)
+        if change.password is not None:
+            body['passwordProfile'] = dict(password=change.password.reveal(), forceChangePasswordNextSignIn=True)
+        if self.options.get('usage_location'):
+            body['usageLocation'] = self.options['usage_location'].upper()
+        return body
+
+    def _properties(self, entry, keys):
+        body = {}
+        for key, prop in PROPERTIES:
+            if key in keys:
+                body[prop] = entry.get(key) or None
+        if 'name' in keys and entry.get('name'):
+            family, given = split_name(entry['name'])
+            body['surname'], body['givenName'] = family or None, given or None
+        if 'state' in keys:
+            body['accountEnabled'] = entry.get('state') != 'disabled'
+        return body
+
+    def _license_request(self, change):
+        return dict(method='POST', url='/users/%s/assignLicense' % quote(change.after['email'], safe='@'),
+                    headers={'Content-Type': 'application/json'},
+                    body=dict(addLicenses=[dict(skuId=self.options['license_sku'], disabledPlans=[])], removeLicenses=[]))
+
+    def apply_department(self, change, path):
+        raise ProviderError('backend graph has no department objects (department "%s")' % change.name)
