@@ -38,18 +38,30 @@ options:
       base_dn:
         description:
           - Base DN of the directory, for example V(dc=example,dc=org).
+          - Every email and alias must be unique across the C(mail) values of all entries below it (and below
+            O(ldap.users_dn)); an address another entry holds is refused, naming that entry, before any write.
         type: str
         required: true
       users_dn:
         description:
           - Where user entries live, flat, as C(uid=<local part>,<users_dn>) (a DN that stays stable when a
-            person changes department). Created as an organizational unit if missing.
+            person changes department). It must exist, unless O(ldap.create_containers=true).
           - Defaults to C(ou=people,<base_dn>).
         type: str
       departments_dn:
         description:
           - Where department organizational units live. Defaults to C(ou=departments,<base_dn>).
+          - It must exist, unless O(ldap.create_containers=true).
         type: str
+      create_containers:
+        description:
+          - Create O(ldap.users_dn) or O(ldap.departments_dn) as an organizational unit when a run would add
+            a user or a department there and it does not exist.
+          - When V(false), a missing container fails the task, naming it, before anything is written (in check
+            mode too); it is most often a mistyped O(ldap.base_dn), and creating it would put a second copy of
+            every user there.
+        type: bool
+        default: false
       start_tls:
         description:
           - Upgrade a V(ldap://) connection with StartTLS before binding.

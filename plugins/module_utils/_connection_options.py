@@ -29,6 +29,7 @@ LDAP_OPTIONS = dict(
     base_dn=dict(type='str', required=True),
     users_dn=dict(type='str'),
     departments_dn=dict(type='str'),
+    create_containers=dict(type='bool', default=False),
     start_tls=dict(type='bool', default=False),
     validate_certs=dict(type='bool', default=True),
     allow_plaintext=dict(type='bool', default=False),

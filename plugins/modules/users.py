@@ -36,7 +36,8 @@ options:
         C(employee_id), C(mobile), C(aliases) (a list of addresses) and C(state) (V(present), V(disabled) or
         V(absent); default V(present)).
       - Passwords are not part of a user here. Give them in O(passwords), a C(no_log) option, so that Ansible
-        never logs them.
+        never logs them. A C(password) key in an item is masked like a C(no_log) value where Ansible logs the
+        module's invocation, and is refused.
       - A key left out is not managed; V(null) or an empty string removes the value from the directory.
       - Every item is validated before anything is written (email syntax, O(domain), duplicate emails and
         aliases, unknown keys and states); the task fails with a list of every problem, each naming the
@@ -69,6 +70,8 @@ options:
   purge:
     description:
       - Also act on users in the directory that are not in O(users), with O(purge_action).
+      - Only on users the roster could own, in its domain (O(domain), or the roster file's; without either, the
+        domains of the listed users) and where new users go (directly below O(ldap.users_dn), not in a nested OU).
     type: bool
     default: false
   purge_action:
@@ -85,7 +88,8 @@ options:
     default: 10
   protected:
     description:
-      - Emails that are never disabled or deleted, by O(purge) or by their own C(state).
+      - Addresses that are never disabled or deleted, by O(purge) or by their own C(state). A user is protected
+        when its email or any of its aliases is listed.
     type: list
     elements: str
     default: []
@@ -197,6 +201,14 @@ peak_rss_mb:
   returned: success on Linux and other systems with the resource module
   type: float
   sample: 61.4
+foreign_locks:
+  description:
+    - Emails of listed users whose entry holds a lock this collection did not set (ppolicy's C(pwdAccountLockedTime)
+      after failed logins, or an administrator's lock). Such a lock is never removed; the task warns about it.
+  returned: success
+  type: list
+  elements: str
+  sample: [li.si@example.org]
 failures:
   description: Changes the server refused, with its message.
   returned: when a change failed

@@ -665,7 +665,8 @@ def test_the_provisioning_account_cannot_write_outside_its_subtrees(clean_lab, t
                  dict({"name": "department elsewhere", "mailops.mailbox.department": {
                      "name": "Finance", "ldap": connection_defaults(clean_lab, **outside)}}, ignore_errors=True),
                  dict(users_task(name="users in a new container",
-                                 ldap=connection_defaults(clean_lab, users_dn=missing)), ignore_errors=True)]
+                                 ldap=connection_defaults(clean_lab, users_dn=missing, create_containers=True)),
+                      ignore_errors=True)]
         export = clean_lab.slapd.export()
         run = run_playbook(tmp_path, tasks, extra_vars=dict(
             roster_users=[dict(email="intruder@example.org", name="I")], roster_passwords={}))

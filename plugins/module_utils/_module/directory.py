@@ -12,7 +12,7 @@ import os
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
     connection_secrets, make_provider,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import RestoreRefused, summarise
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.backup_files import beyond_keep, write_roster_copy
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
@@ -104,6 +104,8 @@ def run_restore(module, provider=None):
                 if left:
                     _fail(module, passwords, msg='restore did not converge: %d differences remain after applying %d '
                           'operations' % (len(left), done), **result)
+    except RestoreRefused as exc:
+        _fail(module, passwords, msg='refusing to restore %s: %s' % (module.params['src'], exc), changed=False)
     except ProviderError as exc:
         _fail(module, passwords, msg=str(exc), **result)
     _unmask(module, passwords)

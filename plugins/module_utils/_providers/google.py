@@ -33,7 +33,6 @@ import traceback
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name, split_name
@@ -326,7 +325,7 @@ class GoogleProvider(JsonSnapshots, Provider):
         return sum(1 for item in self._user_list() if path is not None and item.get('orgUnitPath') == path)
 
     def check(self, desired, current):
-        problems = address_problems(desired, self.read_users() if len(current) < len(self._user_list()) else current)
+        problems = []  # addresses held by other users are the runner's question (read_address_owners)
         for user in desired:
             department = user.fields.get('department')
             if user.state != 'absent' and department and self._unit_path(department) is None:

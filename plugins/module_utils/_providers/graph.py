@@ -24,7 +24,6 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
@@ -181,10 +180,6 @@ class GraphProvider(JsonSnapshots, Provider):
             fields['state'] = 'present' if item.get('accountEnabled', True) else 'disabled'
             users.append(CurrentUser(email, fields, ref=dict(id=item.get('id'))))
         return users
-
-    def check(self, desired, current):
-        """Every address of the tenant counts, also when ``current`` holds only the listed users."""
-        return address_problems(desired, self.read_users())
 
     def read_departments(self):
         """Graph has no department objects: the departments are the texts users hold."""

@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_ad_profile as profile
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
@@ -79,14 +78,26 @@ class AdProvider(JsonSnapshots, LdapProvider):
                 users.append(user)
         return users
 
+    def read_address_owners(self, addresses=None):
+        """``mail`` of every entry below base_dn (LdapProvider's), and the aliases of the users, which
+        AD keeps in ``proxyAddresses`` (``smtp:...``)."""
+        owners = super(AdProvider, self).read_address_owners(addresses)
+        for user in self.read_users():
+            key = self.entry_key(user.email, user)
+            for alias in user.fields.get('aliases') or ():
+                holders = owners.setdefault(alias, []) if addresses is None or alias in addresses else None
+                if holders is not None and key not in holders:
+                    holders.append(key)
+        return owners
+
     def department_users(self, name):
         filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('department', [name]))
         return sum(1 for _entry in self._search_users(filterstr, ['1.1']))
 
     def check(self, desired, current):
-        """Addresses owned once; and no password in clear: AD takes ``unicodePwd`` only over an
-        encrypted connection, and this collection does not even try on a plain one."""
-        problems = address_problems(desired, current)
+        """No password in clear: AD takes ``unicodePwd`` only over an encrypted connection, and this
+        collection does not even try on a plain one."""
+        problems = []
         if not encrypted(self.options):
             existing = set(user.email for user in current)
             creating = [u for u in desired if u.state != 'absent' and u.email not in existing and u.password is not None]

@@ -289,6 +289,12 @@ def is_below(dn, ancestor_dn):
     return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
 
 
+def dn_key(dn):
+    """A DN in one canonical text form (attribute names and values lower-cased, escaping normalised),
+    so that two spellings of one entry compare equal."""
+    return ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
+
+
 def same_dn(first, second):
     return _canonical(first) == _canonical(second)
 
