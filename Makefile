@@ -56,11 +56,12 @@ collection:
 deps: system-deps venv collection
 
 # -n auto: one pytest-xdist worker per core, each with its own slapd and Dovecot (tests/harness).
+# --dist loadgroup: the Samba AD tests (fixed ports 389/636, xdist_group "samba_dc") share one worker and one DC.
 unit: deps
 	$(VENV)/bin/python -m pytest -q -n auto tests/unit
 
 integration: deps
-	$(VENV)/bin/python -m pytest -q -n auto tests/integration
+	$(VENV)/bin/python -m pytest -q -n auto --dist loadgroup tests/integration
 
 # make lint: what the Ansible community collections and Galaxy check, each step on its own target.
 VERSION := $(shell awk '/^version:/ {print $$2}' galaxy.yml)
