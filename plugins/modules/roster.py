@@ -29,8 +29,8 @@ description:
   - A problem never shows a password. A problem in the password column, and in a row with more cells than headers
     (an unquoted delimiter shifts the cells right, so any cell from the password column on may hold part of one),
     names the row and the column only; a cell without a header is never shown either.
-  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result: the
-    template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
+  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result, since
+    the template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
     open, which takes the rows after it into that cell).
   - Every string the roster file and the passwords file hold is tagged C(!unsafe), so Ansible never evaluates
     C({{ }}), C({% %}) or C({# #}) from a cell, however the file is loaded.
