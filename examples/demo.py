@@ -87,7 +87,9 @@ class Demo:
     def site(self, *args, show=False):
         # update_password=always: the lab's users get the vault file's passwords even if an earlier demo set
         # others; a stored hash that already matches is no change, so a re-run stays changed=0.
-        return self.playbook("site.yml", "-e", "@%s" % self.roster, "-e", "@%s" % self.passwords,
+        # The documented flow: the modules read the roster and the vault file themselves.
+        return self.playbook("site.yml", "-e", "mailbox_roster_file=%s" % self.roster,
+                             "-e", "mailbox_initial_passwords_file=%s" % self.passwords,
                              "-e", "mailbox_update_password=always", *args, show=show)
 
     def start_lab(self):

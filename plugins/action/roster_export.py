@@ -91,10 +91,8 @@ class ActionModule(ActionBase):
         result = dict(changed=changed, dest=dest, format=fmt.name, users=len(export.rows), left_out=export.left_out,
                       with_passwords=export.with_passwords)
         if self._task.diff and changed:
-            before = masked_rows(old_rows[1:], export.password_column) if old_rows else []
-            result['diff'] = dict(before_header=dest, after_header=dest,
-                                  before=rows_text(old_rows[:1] + before) if old_rows else '',
-                                  after=rows_text([export.header] + masked_rows(export.rows, export.password_column)))
+            result['diff'] = dict(before_header=dest, after_header=dest, before=rows_text(masked_rows(old_rows or [])),
+                                  after=rows_text(masked_rows([export.header] + export.rows)))
         return result
 
 

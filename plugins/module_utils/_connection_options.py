@@ -16,10 +16,11 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, graph, ldap_connection
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, google, graph, ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
 
 LDAP_OPTIONS = dict(
     server_uri=dict(type='str', required=True),
@@ -28,16 +29,19 @@ LDAP_OPTIONS = dict(
     base_dn=dict(type='str', required=True),
     users_dn=dict(type='str'),
     departments_dn=dict(type='str'),
+    create_containers=dict(type='bool', default=False),
     start_tls=dict(type='bool', default=False),
     validate_certs=dict(type='bool', default=True),
     allow_plaintext=dict(type='bool', default=False),
     ca_path=dict(type='path'),
     timeout=dict(type='int', default=30),
-    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson']),
+    profile=dict(type='str', default='inetorgperson', choices=['inetorgperson', 'ad']),
+    ou_per_department=dict(type='bool', default=False),
     # How passwords are hashed, not secrets: no_log=False says so to Ansible's name-based guess.
     password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES), no_log=False),
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
 )
+
 
 def ldap_options(params):
     """The ``ldap`` dict with defaults derived from ``base_dn`` and the password as a Secret."""
@@ -80,7 +84,13 @@ def plaintext_to_network(uri, start_tls):
 
 
 def _ldap_provider(params):
-    return LdapProvider(ldap_options(params))
+    options = ldap_options(params)
+    if options['profile'] == 'ad':
+        return AdProvider(options)
+    if options['ou_per_department']:
+        raise ValueError('ldap.ou_per_department needs profile: ad (the inetorgperson profile keeps users flat '
+                         'below users_dn, so that their DN stays stable)')
+    return LdapProvider(options)
 
 
 def _ldap_missing():
@@ -93,6 +103,12 @@ def _ldap_missing():
 
 def _requests_missing():
     return ('requests', REQUESTS_IMPORT_ERROR) if REQUESTS_IMPORT_ERROR else None
+
+
+def _google_missing():
+    if google.CRYPTOGRAPHY_IMPORT_ERROR:
+        return 'cryptography', google.CRYPTOGRAPHY_IMPORT_ERROR
+    return _requests_missing()
 
 
 class Backend:
@@ -113,6 +129,7 @@ REGISTRY = dict((backend.name, backend) for backend in (
     Backend('ldap', LDAP_OPTIONS, _ldap_provider, _ldap_missing, ('MAILBOX_LDAP_BIND_PW',)),
     Backend('exmail', exmail.OPTIONS, exmail.make_provider, _requests_missing, ('MAILBOX_EXMAIL_SECRET',)),
     Backend('graph', graph.OPTIONS, graph.make_provider, _requests_missing, ('MAILBOX_GRAPH_CLIENT_SECRET',)),
+    Backend('google', google.OPTIONS, google.make_provider, _google_missing, ('MAILBOX_GOOGLE_SERVICE_ACCOUNT',)),
 ))
 BACKENDS = tuple(REGISTRY)
 DOC_FRAGMENTS = tuple('mailops.mailbox.%s' % name for name in BACKENDS)

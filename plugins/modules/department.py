@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - mailops.mailbox.ldap
   - mailops.mailbox.exmail
   - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
 options:

@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - mailops.mailbox.ldap
   - mailops.mailbox.exmail
   - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
 options:
@@ -110,7 +111,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory 
 
 def main():
     module = new_module(dict(src=dict(type='path', required=True), passwords_dest=dict(type='path'),
-                            passwords=dict(type='dict', no_log=True)))
+                             passwords=dict(type='dict', no_log=True)))
     run_restore(module)
 
 

@@ -29,11 +29,11 @@ description:
   - A problem never shows a password. A problem in the password column, and in a row with more cells than headers
     (an unquoted delimiter shifts the cells right, so any cell from the password column on may hold part of one),
     names the row and the column only; a cell without a header is never shown either.
-  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result, since
-    the template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
+  - An XLSX formula cell is a problem naming its row and column, whether or not the workbook stores its result; the
+    template needs the values themselves. In a CSV, a cell holding a line break is a problem (mostly a quote left
     open, which takes the rows after it into that cell).
   - Every string the roster file and the passwords file hold is tagged C(!unsafe), so Ansible never evaluates
-    template syntax (C({{), C({%) or C({#)) from a cell, however the file is loaded.
+    C({{ }}), C({% %}) or C({#comment#}) from a cell, however the file is loaded.
   - Cells are normalised with Unicode NFKC, trimmed (U+3000 and zero-width characters too), emails lower-cased;
     numbers Excel stored as floats (C(13800000000.0), C(1.38E+10)) are written as the digits typed.
   - A department is a path, C(总部/销售部), which also builds the C(departments) tree of the roster.

@@ -17,7 +17,9 @@ description:
     atomically. M(mailops.mailbox.restore) puts the directory back exactly as the snapshot was.
   - Then verifies it, re-reading the file and counting its entries against the live directory; the task fails when
     they differ.
-  - Also returns the directory in roster format (no secrets), for a human-readable copy beside the snapshot.
+  - Also writes the directory in roster format (no secrets) to O(roster_path), in the same run and from the same
+    connection, for a human-readable copy beside the snapshot; without O(roster_path) it is returned as RV(roster).
+  - With O(keep), removes older snapshots from the snapshot's directory once this one is verified.
   - On a hosted backend (O(backend=exmail), O(backend=graph)) the snapshot is JSON, the departments and users in
     roster format. These APIs never give a password back, so it holds none; M(mailops.mailbox.restore) re-creates a
     missing user with a new initial password.
@@ -30,10 +32,12 @@ extends_documentation_fragment:
   - mailops.mailbox.ldap
   - mailops.mailbox.exmail
   - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.action_group
 attributes:
   check_mode:
-    description: Reports how many entries would be written, writes nothing.
+    description: Reports how many entries would be written, writes and removes nothing; the directory of O(path)
+      need not exist yet.
     support: full
   diff_mode:
     description: No diff; the snapshot is a new file.
@@ -41,9 +45,29 @@ attributes:
 options:
   path:
     description:
-      - The snapshot file to write. Its directory must exist.
+      - The snapshot file to write. Its directory must exist (except in check mode).
+      - Name it C(<stamp>.ldif) (C(<stamp>.json) on a hosted backend) with the UTC time as the stamp,
+        C(%Y%m%dT%H%M%S%fZ) (for example C(20261125T101500123456Z.ldif)), as the C(mailops.mailbox.backup) role does,
+        for O(keep) and the
+        C(mailops.mailbox.restore) role's C(latest) to count it.
     type: path
     required: true
+  roster_path:
+    description:
+      - Also write the directory as a roster vars file (C(mailbox_roster) with C(domain), C(departments), C(users);
+        no secrets) to this path, mode C(0600), atomically.
+      - Every string in it is tagged C(!unsafe), so Ansible never templates a value that came from the directory,
+        however the file is loaded (C(-e @file), C(vars_files), or the modules' C(users_file)).
+    type: path
+  keep:
+    description:
+      - Keep only the newest O(keep) snapshots in the directory of O(path) (this one included) and remove the
+        older ones, each with its C(<stamp>.roster.yml) copy.
+      - Only files named C(<stamp>.ldif) or C(<stamp>.json) (see O(path)) are snapshots, ordered by that stamp. Other
+        files, such as
+        a C(pre-migration.ldif) copied there by hand, are never removed.
+      - Unset, nothing is removed.
+    type: int
 seealso:
   - module: mailops.mailbox.restore
 '''
@@ -51,8 +75,18 @@ seealso:
 EXAMPLES = r'''
 - name: Snapshot before changing anything
   mailops.mailbox.snapshot:
-    path: /var/backups/mailbox/{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}.ldif
+    path: /var/backups/mailbox/{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}.ldif
   register: snapshot
+
+- name: Name the snapshot by the UTC time, once (now() changes on every use)
+  ansible.builtin.set_fact:
+    stamp: "{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}"
+
+- name: Snapshot with its roster copy, keeping the newest 14
+  mailops.mailbox.snapshot:
+    path: /var/backups/mailbox/{{ stamp }}.ldif
+    roster_path: /var/backups/mailbox/{{ stamp }}.roster.yml
+    keep: 14
 '''
 
 RETURN = r'''
@@ -83,8 +117,17 @@ verified:
   type: bool
 roster:
   description: The directory in roster format (C(domain), C(departments), C(users)), without secrets.
-  returned: success and not check mode
+  returned: success, not check mode, and O(roster_path) not set
   type: dict
+roster_path:
+  description: The roster copy written.
+  returned: success, not check mode, and O(roster_path) set
+  type: str
+removed:
+  description: The older snapshots and roster copies removed to keep O(keep).
+  returned: success, not check mode, and O(keep) set
+  type: list
+  elements: str
 '''
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import new_module
@@ -92,7 +135,8 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory 
 
 
 def main():
-    module = new_module(dict(path=dict(type='path', required=True)))
+    module = new_module(dict(path=dict(type='path', required=True), roster_path=dict(type='path'),
+                            keep=dict(type='int')))
     run_snapshot(module)
 
 

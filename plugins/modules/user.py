@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - mailops.mailbox.ldap
   - mailops.mailbox.exmail
   - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.users
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
@@ -134,6 +135,14 @@ peak_rss_mb:
   returned: success on Linux and other systems with the resource module
   type: float
   sample: 61.4
+foreign_locks:
+  description:
+    - Emails of listed users whose entry holds a lock this collection did not set (ppolicy's C(pwdAccountLockedTime)
+      after failed logins, or an administrator's lock). Such a lock is never removed; the task warns about it.
+  returned: success
+  type: list
+  elements: str
+  sample: [li.si@example.org]
 failures:
   description: Changes the server refused, with its message.
   returned: when a change failed

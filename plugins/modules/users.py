@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - mailops.mailbox.ldap
   - mailops.mailbox.exmail
   - mailops.mailbox.graph
+  - mailops.mailbox.google
   - mailops.mailbox.users
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
@@ -35,7 +36,8 @@ options:
         C(employee_id), C(mobile), C(aliases) (a list of addresses) and C(state) (V(present), V(disabled) or
         V(absent); default V(present)).
       - Passwords are not part of a user here. Give them in O(passwords), a C(no_log) option, so that Ansible
-        never logs them.
+        never logs them. A C(password) key in an item is masked like a C(no_log) value where Ansible logs the
+        module's invocation, and is refused.
       - A key left out is not managed; V(null) or an empty string removes the value from the directory.
       - Every item is validated before anything is written (email syntax, O(domain), duplicate emails and
         aliases, unknown keys and states); the task fails with a list of every problem, each naming the
@@ -68,6 +70,8 @@ options:
   purge:
     description:
       - Also act on users in the directory that are not in O(users), with O(purge_action).
+      - Only on users the roster could own, in its domain (O(domain), or the roster file's; without either, the
+        domains of the listed users) and where new users go (directly below O(ldap.users_dn), not in a nested OU).
     type: bool
     default: false
   purge_action:
@@ -84,10 +88,22 @@ options:
     default: 10
   protected:
     description:
-      - Emails that are never disabled or deleted, by O(purge) or by their own C(state).
+      - Addresses that are never disabled or deleted, by O(purge) or by their own C(state). A user is protected
+        when its email or any of its aliases is listed.
     type: list
     elements: str
     default: []
+  allowed_deletions:
+    description:
+      - When set, the plan may delete only these users. A plan that deletes anyone else is refused as a whole,
+        before any write, and the task fails listing them in RV(unapproved_deletions).
+      - For a caller that must do something before a user is deleted, such as archiving the mailbox (the
+        C(mailops.mailbox.provision) role does), run with V([]), and only when the run is refused, do it for
+        RV(unapproved_deletions) and run again allowing exactly those. A run that deletes nobody needs no
+        look-ahead.
+      - Unset, any deletion the plan makes is allowed.
+    type: list
+    elements: str
 notes:
   - Passwords are hashed on the controller side of the connection as C({CRYPT}) SHA-512-crypt with 5000 rounds
     by default (see O(ldap.password_scheme)).
@@ -137,6 +153,13 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+unapproved_deletions:
+  description: Emails the plan would delete that O(allowed_deletions) does not list; the run was refused, nothing
+    was written.
+  returned: when the run is refused for them
+  type: list
+  elements: str
+  sample: [li.si@example.org]
 summary:
   description: How many users each action touched (planned in check mode, done otherwise).
   returned: success
@@ -178,6 +201,14 @@ peak_rss_mb:
   returned: success on Linux and other systems with the resource module
   type: float
   sample: 61.4
+foreign_locks:
+  description:
+    - Emails of listed users whose entry holds a lock this collection did not set (ppolicy's C(pwdAccountLockedTime)
+      after failed logins, or an administrator's lock). Such a lock is never removed; the task warns about it.
+  returned: success
+  type: list
+  elements: str
+  sample: [li.si@example.org]
 failures:
   description: Changes the server refused, with its message.
   returned: when a change failed
@@ -219,6 +250,7 @@ def main():
         purge_action=dict(type='str', default='disable', choices=list(PURGE_ACTIONS)),
         max_removals=dict(type='int', default=10),
         protected=dict(type='list', elements='str', default=[]),
+        allowed_deletions=dict(type='list', elements='str'),
     )
     spec.update(COMMON_USER_OPTIONS)
     module = new_module(spec, required_one_of=[('users', 'users_file')],

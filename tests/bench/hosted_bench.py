@@ -20,6 +20,7 @@ from tests.harness.fake_exmail import FakeExmail
 from tests.harness.fake_graph import FakeGraph
 from tests.integration.hosted import DEPARTMENTS, exmail_connection, graph_connection, make_roster, run_hosted
 
+
 def _tasks():
     return [{"name": "departments", "mailops.mailbox.department": {"departments": "{{ bench_departments }}"}},
             {"name": "users", "mailops.mailbox.users": {"users": "{{ bench_users }}", "passwords": "{{ bench_passwords }}",
@@ -65,9 +66,9 @@ def table(report, ldap_sizes=()):
         for phase in ("first", "rerun"):
             row = phases[phase]
             calls = ", ".join("%s %d" % item for item in sorted(row["calls"].items(), key=lambda kv: -kv[1])[:4])
-            lines.append("%-7s %-7s %10.2f %10d %9.3f %7d  %s" % (backend, phase, row["users_task_seconds"],
-                                                                 row["requests"], row["requests_per_user"],
-                                                                 row["writes"], calls))
+            figures = (backend, phase, row["users_task_seconds"], row["requests"], row["requests_per_user"],
+                       row["writes"], calls)
+            lines.append("%-7s %-7s %10.2f %10d %9.3f %7d  %s" % figures)
     for size in ldap_sizes:
         if size.get("users") == next(iter(report.values()))["users"]:
             lines.append("%-7s %-7s %10.2f  (users module, same size, from the LDAP section)"

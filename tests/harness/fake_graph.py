@@ -244,4 +244,3 @@ class FakeGraph(FakeApi):
 
     def add_alias(self, upn, alias):
         self.find(upn)["proxyAddresses"].append("smtp:" + alias)
-

@@ -4,6 +4,7 @@ counting (reads and writes), tokens that expire on demand, and throttling on dem
 import json
 import random
 import secrets
+import ssl
 import threading
 import time
 from collections import Counter
@@ -21,7 +22,7 @@ class Answer:
 
 
 class FakeApi:
-    """Subclasses implement ``route(method, path, query, headers, body) -> Answer``.
+    """Subclasses implement ``route(method, path, query, headers, raw) -> Answer`` (raw: the request body as bytes).
 
     ``throttle(ratio, retry_after)`` makes that share of the API requests (token requests aside)
     answer the vendor's throttling answer, chosen by a seeded generator so runs are repeatable.
@@ -41,6 +42,8 @@ class FakeApi:
         with self.lock:
             self.calls = Counter()
             self.http_requests = 0
+            self.active = self.max_active = 0  # requests being answered at once, and the most seen
+            self.latency = 0.0  # seconds each answer takes, as a real API's round trip would
             self.reads = 0
             self.writes = 0
             self.throttled = 0
@@ -55,14 +58,14 @@ class FakeApi:
 
     def reset_counters(self):
         with self.lock:
-            self.tokens_issued = self.api_requests = self.http_requests = 0
+            self.tokens_issued = self.api_requests = self.http_requests = self.max_active = 0
             self.calls = Counter()
             self.reads = self.writes = self.throttled = 0
 
     def reset_state(self):
         raise NotImplementedError
 
-    def route(self, method, path, query, headers, body):
+    def route(self, method, path, query, headers, raw):
         raise NotImplementedError
 
     # Knobs ---------------------------------------------------------------------------------
@@ -107,11 +110,14 @@ class FakeApi:
 
     # Server --------------------------------------------------------------------------------
 
+    tls = False
+
     @property
     def url(self):
-        return "http://%s:%d" % (HOST, self.server.server_address[1])
+        return "%s://%s:%d" % ("https" if self.tls else "http", HOST, self.server.server_address[1])
 
-    def start(self):
+    def start(self, certs=None):
+        """Serve on a free port; over TLS with ``certs`` (the harness's CertPaths)."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -127,7 +133,14 @@ class FakeApi:
                 query = dict((k, v[0]) for k, v in parse_qs(parts.query, keep_blank_values=True).items())
                 with fake.lock:
                     fake.http_requests += 1
-                answer = fake.route(self.command, parts.path, query, self.headers, raw)
+                    fake.active += 1
+                    fake.max_active = max(fake.max_active, fake.active)
+                try:
+                    time.sleep(fake.latency)
+                    answer = fake.route(self.command, parts.path, query, self.headers, raw)
+                finally:
+                    with fake.lock:
+                        fake.active -= 1
                 data = b"" if answer.body is None else json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
@@ -138,10 +151,15 @@ class FakeApi:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = do_PATCH = do_DELETE = _serve
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
         self.server = ThreadingHTTPServer((HOST, 0), Handler)
         self.server.daemon_threads = True
+        if certs is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(certs.cert), str(certs.key))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.tls = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

@@ -57,3 +57,43 @@ def graph_api(graph_server):
     """The session's fake Microsoft Graph API (and token endpoint), empty, counters at zero."""
     graph_server.reset()
     return graph_server
+
+
+# Samba AD DC (tests/harness/samba.py): fixed ports 389/636, so one DC per machine, held under a
+# file lock for the session; the AD tests are one xdist group (xdist_group "samba_dc").
+@pytest.fixture(scope="session")
+def samba_dc():
+    from tests.harness.samba import SambaDC, unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    dc = SambaDC()
+    atexit.register(dc.stop)
+    dc.start()
+    try:
+        yield dc
+    finally:
+        dc.stop()
+        atexit.unregister(dc.stop)
+
+
+@pytest.fixture
+def ad(samba_dc):
+    """The session's Samba DC with nothing below its managed OU."""
+    samba_dc.reset()
+    return samba_dc
+
+
+@pytest.fixture(scope="session")
+def google_server():
+    from tests.harness.fake_google import FakeGoogle
+    server = FakeGoogle().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def google_api(google_server):
+    """The session's fake Google Directory API (and token endpoint), empty, counters at zero."""
+    google_server.reset()
+    return google_server

@@ -6,6 +6,7 @@ from tests.integration.hosted import apply_tasks, exmail_connection, make_roster
 
 def test_apply_then_rerun_reads_three_calls_and_writes_nothing(exmail_api, tmp_path):
     users, passwords = make_roster(20)
+    exmail_api.latency = 0.05
     run = run_hosted(tmp_path, "exmail", exmail_connection(exmail_api), apply_tasks(),
                      extra_vars=roster_vars(users, passwords))
     assert run.rc == 0, run.text
@@ -13,6 +14,8 @@ def test_apply_then_rerun_reads_three_calls_and_writes_nothing(exmail_api, tmp_p
     stored = exmail_api.users["user0001@example.org"]
     assert stored["cpwd_login"] == 1 and stored["password"] == passwords["user0001@example.org"]
     assert exmail_api.department_name(stored["department"][0]) == users[1]["department"]
+    assert 1 < exmail_api.max_active <= 4  # writes in flight, bounded by exmail.max_in_flight
+    tokens = list(exmail_api.tokens)
     assert stored["position"] == users[1]["title"] and stored["extid"] == users[1]["employee_id"]
     exmail_api.reset_counters()
     again = run_hosted(tmp_path, "exmail", exmail_connection(exmail_api), apply_tasks(),
@@ -22,5 +25,5 @@ def test_apply_then_rerun_reads_three_calls_and_writes_nothing(exmail_api, tmp_p
     assert exmail_api.writes == 0
     # users: gettoken + department/list + user/list
     assert exmail_api.calls["gettoken"] == 2 and exmail_api.calls["user/list"] == 1
-    for secret in (exmail_api.corp_secret,) + tuple(passwords.values()):
+    for secret in (exmail_api.corp_secret,) + tuple(passwords.values()) + tuple(tokens):
         assert secret not in again.text and secret not in run.text

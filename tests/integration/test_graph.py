@@ -18,11 +18,12 @@ def test_apply_then_rerun_writes_nothing(graph_api, tmp_path):
     assert stored["assignedLicenses"] == [{"skuId": "sku-e3", "disabledPlans": []}]
     assert stored["mailNickname"] == "user0001" and stored["employeeId"] == "E0001"
     assert "warnings" in run.result("departments")
+    tokens = list(graph_api.tokens)
     graph_api.reset_counters()
     again = run_hosted(tmp_path, "graph", graph_connection(graph_api), apply_tasks(),
                        extra_vars=roster_vars(users, passwords))
     assert again.rc == 0, again.text
     assert not again.result("apply")["changed"]
     assert graph_api.writes == 0 and graph_api.calls["$batch"] == 0
-    for secret in (graph_api.client_secret,) + tuple(passwords.values()):
+    for secret in (graph_api.client_secret,) + tuple(passwords.values()) + tuple(tokens):
         assert secret not in again.text and secret not in run.text

@@ -2,6 +2,7 @@
 """Acceptance of the hosted backends (exmail, graph) beside ldap, through real ansible-playbook runs
 against the stateful fakes of the vendors' APIs and the harness's real slapd."""
 
+import json
 import socket
 import subprocess
 import sys
@@ -14,9 +15,16 @@ import yaml
 from tests.integration.hosted import (
     DEPARTMENTS, apply_tasks, exmail_connection, graph_connection, make_roster, roster_vars, run_hosted,
 )
-from tests.integration.playbook import connection_defaults
+from tests.integration.playbook import REPO, connection_defaults, run_playbook_file
 
 BACKENDS = ("exmail", "graph")
+
+
+class UnsafeTextLoader(yaml.SafeLoader):
+    """Reads the vault files the collection writes, whose strings are tagged !unsafe."""
+
+
+UnsafeTextLoader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
 
 
 @pytest.fixture
@@ -266,8 +274,9 @@ def test_backup_change_restore_round_trip(hosted, tmp_path):
     assert dest.read_text().startswith("$ANSIBLE_VAULT;1.1;AES256") and (dest.stat().st_mode & 0o777) == 0o600
     plain = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "view", "--vault-password-file",
                             str(vault_password), str(dest)], capture_output=True, text=True, check=True).stdout
-    new_password = yaml.safe_load(plain)["mailbox_initial_passwords"]["user0001@example.org"]
-    assert list(yaml.safe_load(plain)["mailbox_initial_passwords"]) == ["user0001@example.org"]
+    written = yaml.load(plain, Loader=UnsafeTextLoader)["mailbox_initial_passwords"]
+    new_password = written["user0001@example.org"]
+    assert list(written) == ["user0001@example.org"]
     assert new_password not in restored.text
     if backend == "exmail":
         stored = api.users["user0001@example.org"]
@@ -278,3 +287,57 @@ def test_backup_change_restore_round_trip(hosted, tmp_path):
     api.reset_counters()
     again = run_hosted(tmp_path, backend, connection(), [dict(task, **{"mailops.mailbox.restore": {"src": str(snapshot)}})])
     assert again.rc == 0 and not again.result("restore")["changed"] and api.writes == 0, again.text
+
+
+@pytest.mark.parametrize("hosted", BACKENDS, indirect=True)
+def test_roles_site_and_restore_on_hosted_backend(hosted, tmp_path):
+    """The backup, provision and restore roles with mailbox_backend and mailbox_<backend>, no ldap anywhere."""
+    backend, api, connection = hosted
+    users, passwords = make_roster(8)
+    backups = tmp_path / "backups"
+    settings = {"mailbox_backend": backend, "mailbox_" + backend: connection(), "mailbox_backup_dir": str(backups),
+                "mailbox_report_dir": str(tmp_path / "reports"),
+                "mailbox_roster": {"domain": "example.org", "departments": DEPARTMENTS, "users": users},
+                "mailbox_initial_passwords": passwords}
+    first = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings)
+    assert first.rc == 0, first.text
+    assert first.result("Ensure the users")["summary"]["created"] == 8 and len(api.users) == 8
+    snapshot, = sorted(backups.glob("*.json"))
+    assert json.loads(snapshot.read_text())["users"] == []
+    api.reset_counters()
+    again = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=settings)
+    assert again.rc == 0 and not again.result("Ensure the users")["changed"], again.text
+    assert api.writes == 0
+    vault_password = tmp_path / "vault-password.txt"
+    vault_password.write_text("roles-restore-vault-password\n")
+    dest = tmp_path / "restored-passwords.yml"
+    newest = sorted(backups.glob("*.json"))[-1]
+    restored = run_playbook_file(tmp_path, REPO / "playbooks" / "restore.yml", extra_args=[
+        "--vault-password-file", str(vault_password)], extra_vars=dict(
+            settings, mailbox_restore_snapshot=str(snapshot), mailbox_restore_passwords_dest=str(dest)))
+    assert restored.rc == 0, restored.text
+    assert not api.users and not dest.exists()  # back to the empty organisation; nobody re-created
+    assert len(sorted(backups.glob("*.json"))) == 3 and newest.exists()
+
+
+def test_tls_verified_by_default_and_with_ca_path(tmp_path):
+    """An https API with a certificate from a CA the system does not trust: refused by default, named as a TLS
+    failure; accepted with that CA in ca_path."""
+    from tests.harness.certs import make_certs
+    from tests.harness.fake_exmail import FakeExmail
+    (tmp_path / "tls").mkdir()
+    certs = make_certs(tmp_path / "tls")
+    api = FakeExmail().start(certs=certs)
+    try:
+        users, passwords = make_roster(2)
+        for user in users:
+            user["department"] = None
+        refused = run_hosted(tmp_path, "exmail", exmail_connection(api), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert refused.rc != 0 and "TLS verification failed" in refused.text and not api.users
+        trusted = run_hosted(tmp_path, "exmail", exmail_connection(api, ca_path=str(certs.ca)), apply_tasks()[1:],
+                             extra_vars=roster_vars(users, passwords))
+        assert trusted.rc == 0, trusted.text
+        assert len(api.users) == 2
+    finally:
+        api.stop()

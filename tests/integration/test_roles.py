@@ -216,7 +216,7 @@ def test_vault_encrypted_snapshot_restores_with_the_plays_secret(site, clean_lab
                                  extra_args=["--vault-password-file", str(vault_pass)])
     assert restored.rc == 0, restored.text
     assert managed_export(clean_lab) == original
-    decrypted = restored.result("Make a private temporary file")["path"]
+    decrypted = restored.result("Make a private temporary file beside the snapshot (a directory only its owner reads)")["path"]
     assert decrypted.endswith(".ldif") and not os.path.exists(decrypted)  # the decrypted copy is gone
 
 

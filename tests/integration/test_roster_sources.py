@@ -133,7 +133,11 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
     clear.write_text("mailbox_initial_passwords:\n  zhang.san@example.org: Clear-Text-Passw0rd\n", encoding="utf-8")
     refused = {"name": "refused", "ignore_errors": True, "mailops.mailbox.roster_export": dict(
         src=str(EXAMPLES / "roster.yml"), dest=str(out / "refused.csv"), format="google", passwords_src=str(clear))}
-    tasks = export_tasks + [roster_task("reimport " + fmt, dest, out) for fmt, dest in sorted(exports.items())] + \
+    preview = {"name": "preview", "check_mode": True, "mailops.mailbox.roster_export": dict(
+        src=str(EXAMPLES / "roster.yml"), dest=str(out / "preview.xlsx"), format="exmail",
+        passwords_src=str(EXAMPLES / "passwords.yml"))}
+    tasks = [preview] + export_tasks + \
+        [roster_task("reimport " + fmt, dest, out) for fmt, dest in sorted(exports.items())] + \
         [dict(task, name="again " + task["name"]) for task in export_tasks] + [refused]
     run = run_playbook(tmp_path, tasks, extra_args=VAULT, diff=True)
     assert run.rc == 0, run.text
@@ -166,6 +170,9 @@ def test_exports_read_back_to_the_same_roster_with_passwords_only_in_0600_files(
     assert all(len(p) >= 12 for p in passwords) and "****" not in passwords
     assert not [p for p in passwords if p in run.text]
     assert "********" in run.text  # the diff shows the password column masked
+    # Check mode says what would change and writes nothing.
+    assert run.result("preview")["changed"] and run.result("preview")["users"] == 32
+    assert not (out / "preview.xlsx").exists()
     # A passwords file in clear is refused, and nothing is written.
     assert run.result("refused")["failed"] and "not ansible-vault encrypted" in run.result("refused")["msg"]
     assert not (out / "refused.csv").exists() and "Clear-Text-Passw0rd" not in run.text

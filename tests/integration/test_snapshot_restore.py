@@ -19,8 +19,10 @@ def restore(tmp_path, lab, path, **kwargs):
 
 
 def managed_export(lab):
-    """The export without the server-maintained operational lines, which a re-created entry changes."""
-    skip = ("entryUUID:", "entryCSN:", "createTimestamp:", "modifyTimestamp:", "creatorsName:", "modifiersName:")
+    """The export without the server-maintained operational lines, which a re-created entry changes
+    (pwdChangedTime: ppolicy stamps every password write)."""
+    skip = ("entryUUID:", "entryCSN:", "createTimestamp:", "modifyTimestamp:", "creatorsName:", "modifiersName:",
+            "pwdChangedTime:")
     blocks = lab.slapd.export().strip().split("\n\n")
     return sorted("\n".join(sorted(line for line in block.splitlines() if not line.startswith(skip)))
                   for block in blocks)

@@ -104,15 +104,22 @@ class DesiredUser:
 
 class CurrentUser:
     """A user as the directory has it: every roster key, plus the provider's own reference
-    (an LDAP DN, an API id) and its stored credential (a Secret, for password checks)."""
+    (an LDAP DN, an API id) and its stored credential (a Secret, for password checks).
 
-    __slots__ = ('email', 'fields', 'ref', 'credential')
+    ``in_users_container`` is False for an entry that lies elsewhere than where the backend puts
+    the users it creates (an LDAP entry in an OU nested below users_dn): no roster could own it,
+    so purge leaves it alone. ``foreign_lock`` is True when the entry is locked by something
+    other than this collection (a password policy's lockout, an administrator)."""
 
-    def __init__(self, email, fields, ref=None, credential=None):
+    __slots__ = ('email', 'fields', 'ref', 'credential', 'in_users_container', 'foreign_lock')
+
+    def __init__(self, email, fields, ref=None, credential=None, in_users_container=True, foreign_lock=False):
         self.email = email
         self.fields = fields
         self.ref = ref
         self.credential = credential
+        self.in_users_container = in_users_container
+        self.foreign_lock = foreign_lock
 
     @property
     def state(self):

@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import is_protected
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
     MANAGED_KEYS, REDACTED, Problem, ProblemsFound, diff_text, roster_entry,
 )
@@ -19,10 +20,10 @@ PURGE_ACTIONS = ('disable', 'delete')
 
 
 class PlanOptions:
-    __slots__ = ('update_password', 'purge', 'purge_action', 'max_removals', 'protected')
+    __slots__ = ('update_password', 'purge', 'purge_action', 'max_removals', 'protected', 'domain')
 
     def __init__(self, update_password='on_create', purge=False, purge_action='disable', max_removals=10,
-                 protected=()):
+                 protected=(), domain=None):
         if update_password not in UPDATE_PASSWORD:
             raise ValueError('update_password must be one of %s' % ', '.join(UPDATE_PASSWORD))
         if purge_action not in PURGE_ACTIONS:
@@ -35,6 +36,8 @@ class PlanOptions:
         self.purge_action = purge_action
         self.max_removals = max_removals
         self.protected = frozenset(e.lower() for e in protected)
+        # The roster's domain: purge acts only on users of it.
+        self.domain = domain.lower() if domain else None
 
 
 class Change:
@@ -156,8 +159,19 @@ def _plan_new(user):
     return Change(CREATE, user.email, after=after, changed_keys=changed, password=user.password)
 
 
+def purge_scope(desired, options):
+    """Whether a directory user not in the roster is one the roster could own, and so one purge acts
+    on: in the roster's domain (without a ``domain``, one of its users' domains; with neither, any)
+    and where the backend puts the users it creates (not in a nested OU)."""
+    domains = set([options.domain]) if options.domain else set(u.email.rsplit('@', 1)[1] for u in desired)
+
+    def could_own(current):
+        return current.in_users_container and (not domains or current.email.rsplit('@', 1)[1] in domains)
+    return could_own
+
+
 def _plan_leaver(current, options):
-    if current.email in options.protected:
+    if is_protected(current.email, current.fields.get('aliases'), options.protected):
         return Change(UNCHANGED, current.email, before=current.roster_entry(), current=current, reason='protected')
     if options.purge_action == 'delete':
         return Change(DELETE, current.email, before=current.roster_entry(), current=current, reason='purge')
@@ -182,6 +196,11 @@ def plan(desired, current, options, password_matches=None):
     for user in desired:
         existing = by_email.get(user.email)
         if existing is not None:
+            # The validator saw the roster's aliases; the directory's count as well.
+            held = set([existing.email] + list(existing.fields.get('aliases') or []))
+            if user.state != 'present' and is_protected(existing.email, held, options.protected):
+                problems.append(Problem(user.index, 'state', 'is %s, but %s is protected'
+                                        % (user.state, ', '.join(sorted(held & options.protected))), email=user.email))
             changes.append(_plan_existing(user, existing, options, password_matches or _never_matches))
             continue
         if user.state != 'absent' and user.fields.get('name') is None:
@@ -192,7 +211,8 @@ def plan(desired, current, options, password_matches=None):
         raise ProblemsFound(problems)
     if options.purge:
         listed = set(user.email for user in desired)
-        changes.extend(_plan_leaver(user, options) for user in current if user.email not in listed)
+        could_own = purge_scope(desired, options)
+        changes.extend(_plan_leaver(user, options) for user in current if user.email not in listed and could_own(user))
     result = Plan(changes)
     check_removals(result, options.max_removals)
     return result

@@ -14,6 +14,12 @@ __metaclass__ = type
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED, diff_text
 
 SECRET_ATTRIBUTES = frozenset(('userpassword', 'unicodepwd'))
+# The kind of an entry that lies outside the managed subtrees (users, departments, their containers).
+OUTSIDE = 'outside'
+
+
+class RestoreRefused(Exception):
+    """The snapshot is refused as a whole, before any write."""
 
 
 class Entry:
@@ -81,7 +87,17 @@ def attribute_changes(current, wanted):
 
 
 def plan_restore(snapshot, current):
-    """Operations, in a safe order: adds parents first, modifies, deletes children first."""
+    """Operations, in a safe order: adds parents first, modifies, deletes children first.
+
+    A snapshot holding an entry outside the managed subtrees was not written by this collection
+    (or was altered since): RestoreRefused, whatever else it holds."""
+    outside = sorted(e.dn for e in snapshot if e.kind == OUTSIDE)
+    if outside:
+        raise RestoreRefused('the snapshot holds %d entr%s outside users_dn and departments_dn, which a restore never '
+                             'writes: %s%s. A snapshot of this collection holds none: it was altered, or taken with '
+                             'other options. Nothing was changed.'
+                             % (len(outside), 'y' if len(outside) == 1 else 'ies', ', '.join(outside[:5]),
+                                ' and %d more' % (len(outside) - 5) if len(outside) > 5 else ''))
     wanted = dict((e.key, e) for e in snapshot)
     present = dict((e.key, e) for e in current)
     adds = [RestoreOp('add', e, attrs=e.attrs) for e in snapshot if e.key not in present]

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import AddressBook, is_protected
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
     DesiredUser, Problem, ROSTER_KEYS, Secret, STATES,
 )
@@ -105,7 +106,7 @@ class _Validator:
         self.protected = protected
         self.passwords = passwords
         self.problems = []
-        self.owner = {}  # address (email or alias) -> index of the user that holds it
+        self.addresses = AddressBook()  # address (email or alias) -> index of the user that holds it
 
     def problem(self, index, column, message, value=None, email=None):
         self.problems.append(Problem(index, column, message, value=value, email=email))
@@ -123,13 +124,11 @@ class _Validator:
 
     def claim(self, index, column, address, email):
         """Each address may belong to one user only, as an email or as an alias."""
-        first = self.owner.get(address)
+        first = self.addresses.claim(address, index)
         if first is not None:
             self.problem(index, column, 'duplicate %s "%s": already used by users[%d]'
                          % ('email' if column == 'email' else 'alias', address, first),
                          value=address, email=email)
-        else:
-            self.owner[address] = index
 
     def user(self, index, item):
         if not isinstance(item, dict):
@@ -172,8 +171,10 @@ class _Validator:
             password = None
         if email:
             self.claim(index, 'email', email, label)
-            if email in self.protected and state != 'present':
-                self.problem(index, 'state', 'is %s, but %s is protected' % (state, email), value=state, email=label)
+            if state != 'present' and is_protected(email, fields.get('aliases'), self.protected):
+                self.problem(index, 'state', 'is %s, but %s is protected' % (
+                    state, ', '.join(sorted(self.protected & set([email] + list(fields.get('aliases') or []))))),
+                    value=state, email=label)
         for alias in fields.get('aliases', ()):
             if alias == email:
                 self.problem(index, 'aliases', 'alias "%s" is the user\'s own email' % alias, value=alias, email=label)

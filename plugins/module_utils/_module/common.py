@@ -28,6 +28,14 @@ def summarised_invocation(params):
     return dict(module_args=args)
 
 
+def inline_passwords(items):
+    """The values of every ``password`` key of a list of user items (text, as Ansible masks them)."""
+    if not isinstance(items, list):
+        return set()
+    return set(str(item['password']) for item in items
+               if isinstance(item, dict) and item.get('password') not in (None, ''))
+
+
 class _Module(AnsibleModule):
     """An AnsibleModule whose own early failure does not echo the ``users`` list.
 
@@ -41,6 +49,15 @@ class _Module(AnsibleModule):
     def __init__(self, *args, **kwargs):
         super(_Module, self).__init__(*args, **kwargs)
         self._validated = True
+
+    def _log_invocation(self):
+        """Ansible logs every invocation on the host (syslog or the journal) with the values of its
+        ``no_log`` options masked. A ``password`` inside a ``users`` item is refused by validation,
+        but only after this: so it is treated as a ``no_log`` sub-option here, its value masked too.
+        (Declaring the items' keys as sub-options would let Ansible add every missing key as null,
+        which means "clear it" in a roster.)"""
+        self.no_log_values.update(inline_passwords(self.params.get('users')))
+        super(_Module, self)._log_invocation()
 
     def fail_json(self, msg, **kwargs):
         if not self._validated and 'invocation' not in kwargs and isinstance(self.params.get('users'), list):

@@ -44,6 +44,8 @@ def run_departments(module, items, provider=None):
                           deleted=[c.name for c in changes if c.action == 'delete'])
             if module._diff:
                 result['diff'] = [c.diff() for c in changes]
+            provider.ensure_containers(departments=any(c.action == 'create' for c in changes),
+                                       check_only=module.check_mode)
             if not module.check_mode:
                 for change in changes:
                     provider.apply_department(change, change.path)

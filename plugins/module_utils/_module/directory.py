@@ -12,7 +12,8 @@ import os
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
     connection_secrets, make_provider,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import RestoreRefused, summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.backup_files import beyond_keep, write_roster_copy
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
 
@@ -37,14 +38,24 @@ def run_directory_info(module, provider=None):
 
 
 def run_snapshot(module, provider=None):
-    """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory."""
-    path = module.params['path']
-    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+    """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory.
+
+    With ``roster_path`` the directory is also written there as a roster file in the same run, so
+    thousands of users never travel through Ansible as a result; with ``keep`` older snapshots in
+    the same directory are removed once this one is verified."""
+    params = module.params
+    path = params['path']
+    directory = os.path.dirname(os.path.abspath(path))
+    keep, roster_path = params.get('keep'), params.get('roster_path')
+    if keep is not None and keep < 1:
+        module.fail_json(msg='keep must be 1 or more, not %d: the snapshot just taken is always kept' % keep)
+    if not module.check_mode and not os.path.isdir(directory):
         module.fail_json(msg='path: the directory of %s does not exist' % path)
     provider = provider or make_provider(module)
     try:
         with provider:
             if module.check_mode:
+                # A fresh machine may not have the directory yet: check mode plans, it needs none.
                 module.exit_json(changed=True, path=path, entries=provider.count_managed_entries())
             written = provider.write_snapshot(path)
             header, records = provider.read_snapshot(path)
@@ -55,7 +66,17 @@ def run_snapshot(module, provider=None):
     if len(records) != written['entries'] or live != written['entries']:
         module.fail_json(msg='snapshot %s did not verify: %d entries written, %d read back, %d in the directory now'
                          % (path, written['entries'], len(records), live), **written)
-    module.exit_json(changed=True, verified=True, roster=roster, departments=len(roster['departments']), **written)
+    result = dict(changed=True, verified=True, departments=len(roster['departments']), **written)
+    if roster_path:
+        write_roster_copy(roster_path, roster, os.path.basename(path))
+        result['roster_path'] = roster_path
+    else:
+        result['roster'] = roster
+    if keep is not None:
+        result['removed'] = beyond_keep(directory, keep, path)
+        for old in result['removed']:
+            os.unlink(old)
+    module.exit_json(**result)
 
 
 def run_restore(module, provider=None):
@@ -83,6 +104,8 @@ def run_restore(module, provider=None):
                 if left:
                     _fail(module, passwords, msg='restore did not converge: %d differences remain after applying %d '
                           'operations' % (len(left), done), **result)
+    except RestoreRefused as exc:
+        _fail(module, passwords, msg='refusing to restore %s: %s' % (module.params['src'], exc), changed=False)
     except ProviderError as exc:
         _fail(module, passwords, msg=str(exc), **result)
     _unmask(module, passwords)

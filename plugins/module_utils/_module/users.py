@@ -15,13 +15,16 @@ except ImportError:  # not on every platform; the figure is informative only
     resource = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import connection_secrets, make_provider
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import (
+    directory_clashes, roster_addresses,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply import ON_ERROR, apply_changes
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
     option_problems, plan_problems, set_aside_read_only, user_problems,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
-    ACTION_KEYS, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
+    ACTION_KEYS, CREATE, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
@@ -84,7 +87,8 @@ def run_users(module, items, passwords, single=False, domain=None, provider=None
     try:
         options = PlanOptions(update_password=params['update_password'], purge=params.get('purge', False),
                               purge_action=params.get('purge_action', 'disable'),
-                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or ())
+                              max_removals=params.get('max_removals', 10), protected=params.get('protected') or (),
+                              domain=domain or params['domain'])
     except ValueError as exc:
         _finish(module, dict(msg=str(exc), changed=False), passwords, invocation, failed=True)
     desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
@@ -115,11 +119,13 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
     if problems:
         raise ProblemsFound(problems, what='users list')
     current = provider.read_users(emails=set(u.email for u in desired) if single else None)
+    owners = provider.read_address_owners(roster_addresses(desired) if single else None)
     timings.lap('read')
     warning = set_aside_read_only(backend, capabilities, desired, current)
     if warning:
         module.warn(warning)
-    problems = provider.check(desired, current)
+    problems = provider.check(desired, current) + directory_clashes(desired, current, owners, provider.entry_key)
+    del owners
     if problems:
         raise ProblemsFound(problems, what='users list')
     the_plan = plan(desired, current, options, password_matches=provider.password_matches)
@@ -127,7 +133,21 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
     if problems:
         raise ProblemsFound(problems, what='users list')
     timings.lap('plan')
+    refused = _unapproved_deletions(module.params.get('allowed_deletions'), the_plan)
+    if refused:
+        # Before any write, and without the diff: the caller archives these mailboxes and runs again.
+        return dict(changed=False, failed=True, summary=the_plan.summary(), unapproved_deletions=refused,
+                    msg='refusing to apply: the plan deletes %d users not in allowed_deletions (%s). Nothing was changed.'
+                    % (len(refused), ', '.join(refused)))
+    if the_plan.changed:
+        provider.ensure_containers(users=bool(the_plan.by_action(CREATE)), check_only=module.check_mode)
     result = _plan_result(module, the_plan)
+    result['foreign_locks'] = foreign_locks(desired, current)
+    if result['foreign_locks']:
+        module.warn('%d users of the list are locked by something other than this collection (a password policy '
+                    'lockout after failed logins, or an administrator), and stay locked: %s'
+                    % (len(result['foreign_locks']), ', '.join(result['foreign_locks'][:20])
+                       + (', ...' if len(result['foreign_locks']) > 20 else '')))
     if module.check_mode or not the_plan.changed:
         return result
     changes = [c for c in the_plan.changes if c.is_change]
@@ -144,6 +164,20 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
         else:
             module.warn(outcome.message(len(changes)))
     return result
+
+
+def foreign_locks(desired, current):
+    """Emails of the listed users whose entry holds a lock this collection did not set."""
+    listed = set(user.email for user in desired if user.state != 'absent')
+    return sorted(user.email for user in current if user.foreign_lock and user.email in listed)
+
+
+def _unapproved_deletions(allowed, the_plan):
+    """Emails the plan deletes that ``allowed`` (None: any) does not list."""
+    if allowed is None:
+        return []
+    allowed = set(email.lower() for email in allowed)
+    return [change.email for change in the_plan.by_action(DELETE) if change.email not in allowed]
 
 
 def peak_rss_mb():

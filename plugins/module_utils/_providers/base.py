@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import abc
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import owners_by_address
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import MANAGED_KEYS
 
 
@@ -95,10 +95,28 @@ class Provider(abc.ABC):
     def department_users(self, name):
         """How many users have ``name`` as their department."""
 
+    def read_address_owners(self, addresses=None):
+        """``{address: [entry key, ...]}``: every entry of the whole directory holding each address
+        (as an email or an alias), or only for these (lower-case) addresses. The engine decides
+        what a clash is (``_engine/addresses.py``). By default: every user's email and aliases,
+        for backends whose entry key is the email (hosted mail)."""
+        return owners_by_address(self.read_users(), addresses)
+
+    def entry_key(self, email, current=None):
+        """The key (as in read_address_owners) of the entry a user is (``current``, a CurrentUser)
+        or would be created as. By default its email (hosted mail)."""
+        return email
+
+    def ensure_containers(self, users=False, departments=False, check_only=False):
+        """Before the first write: make sure the places new users (``users``) and departments
+        (``departments``) go exist, or raise ProviderError naming the missing one. A backend
+        without containers has nothing to do."""
+
     def check(self, desired, current):
-        """Problems a plan for this backend would hit (an address another user holds, two emails
-        that map to one entry), found before anything is written. Returns a list of Problem."""
-        return address_problems(desired, current)
+        """Problems a plan for this backend would hit (two emails that map to one entry), found
+        before anything is written. Returns a list of Problem. Addresses held by other entries are
+        the runner's question (``read_address_owners``), not this one's."""
+        return []
 
     def password_matches(self, password, user):
         """Whether ``user.credential`` already holds ``password`` (a Secret); only asked when

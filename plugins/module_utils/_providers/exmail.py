@@ -19,14 +19,13 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.addresses import address_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
     ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, http_options, in_flight, retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError,
+    Capabilities, Provider, ProviderError, owners_by_address,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
 
@@ -69,8 +68,8 @@ class ExmailClient(RestClient):
     def fetch_token(self):
         waits = RetryWaits('gettoken', self)
         while True:
-            response = self.send('GET', self.api_url + '/gettoken', params=dict(corpid=self.corp_id,
-                                                                                 corpsecret=self._secret))
+            credentials = dict(corpid=self.corp_id, corpsecret=self._secret)
+            response = self.send('GET', self.api_url + '/gettoken', params=credentials)
             verdict, value = self.judge(response)
             if verdict == RETRY:
                 waits.wait(value)
@@ -203,12 +202,20 @@ class ExmailProvider(JsonSnapshots, Provider):
             depth += 1
         return depth
 
+    def read_address_owners(self, addresses=None):
+        """Every address of the organisation by the user (email) holding it."""
+        return owners_by_address(self.read_users(), addresses)
+
+    def entry_key(self, email, current=None):
+        return email
+
     def department_users(self, name):
         department_id = self._id_of(name)
         return sum(1 for item in self._user_list() if department_id in [int(i) for i in item.get('department') or []])
 
     def check(self, desired, current):
-        problems = address_problems(desired, self.read_users() if len(current) < len(self._user_list()) else current)
+        # Addresses held by other users are the runner's question (read_address_owners).
+        problems = []
         for user in desired:
             department = user.fields.get('department')
             if user.state != 'absent' and department and self._id_of(department) is None:

@@ -32,7 +32,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http i
     retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError,
+    Capabilities, Provider, ProviderError, owners_by_address,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
 
@@ -185,6 +185,13 @@ class GraphProvider(JsonSnapshots, Provider):
         """Graph has no department objects: the departments are the texts users hold."""
         names = sorted(set(u.fields['department'] for u in self.read_users() if u.fields.get('department')))
         return [Department(name) for name in names]
+
+    def read_address_owners(self, addresses=None):
+        """Every address of the organisation by the user (email) holding it."""
+        return owners_by_address(self.read_users(), addresses)
+
+    def entry_key(self, email, current=None):
+        return email
 
     def department_users(self, name):
         return sum(1 for u in self.read_users() if u.fields.get('department') == name)

@@ -16,7 +16,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
     Capabilities, Provider, ProviderError,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
-    LdapConnection, child_dn, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
+    LdapConnection, child_dn, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
 
@@ -56,9 +56,11 @@ class LdapProvider(Provider):
                 return []
             filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('mail', sorted(emails)))
         users = []
+        depth = len(ldap.dn.str2dn(self.users_dn)) + 1
         for dn, attrs in self.connection.search(self.users_dn, filterstr, profile.READ_ATTRIBUTES):
             user = profile.entry_to_user(dn, attrs)
             if user is not None and (emails is None or user.email in emails):
+                user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
                 users.append(user)
         return users
 
@@ -86,6 +88,35 @@ class LdapProvider(Provider):
         """How many users have ``name`` as their department."""
         filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('ou', [name]))
         return sum(1 for _entry in self.connection.search(self.users_dn, filterstr, ['1.1']))
+
+    def read_address_owners(self, addresses=None):
+        """``{address: [entry key, ...]}`` of every entry in the whole directory (``base_dn``, and
+        ``users_dn`` if it lies elsewhere) whose address attributes hold an address: of all the
+        addresses, or of only these (lower-case)."""
+        if addresses is not None and not addresses:
+            return {}
+        attributes = profile.ADDRESS_ATTRIBUTES
+        if addresses is None:
+            filterstr = '(|%s)' % ''.join('(%s=*)' % a for a in attributes)
+        else:
+            filterstr = '(|%s)' % ''.join(equality_filter(a, sorted(addresses)) for a in attributes)
+        bases = [self.options['base_dn']]
+        if not (same_dn(self.users_dn, bases[0]) or is_below(self.users_dn, bases[0])):
+            bases.append(self.users_dn)
+        owners = {}
+        for base in bases:
+            for dn, attrs in self.connection.search(base, filterstr, list(attributes)):
+                key = dn_key(dn)
+                for attribute in attributes:
+                    for address in profile._attr(attrs, attribute):
+                        holders = owners.setdefault(address.lower(), [])
+                        if key not in holders:
+                            holders.append(key)
+        return owners
+
+    def entry_key(self, email, current=None):
+        """The entry key (as in read_address_owners) of the entry a user is, or would be created as."""
+        return dn_key(current.ref['dn'] if current is not None else self.user_dn(email))
 
     def check(self, desired, current):
         """Two emails with one local part would be one entry ``uid=<local part>``."""
@@ -126,8 +157,7 @@ class LdapProvider(Provider):
     def apply_users(self, changes, stop_on_error=False):
         """Hash the new passwords on every core while the writes stream out, a window at a time."""
         changes = list(changes)
-        if any(c.action == 'create' for c in changes):
-            self._ensure_container(self.users_dn)
+        self.ensure_containers(users=any(c.action == 'create' for c in changes))
         hashes = self.hasher.hash_stream(c.password for c in changes if c.password is not None)
         # hash_stream yields exactly one hash per password it was given, so next() never runs out here.
         requests = (self._request(change, next(hashes) if change.password is not None else None)  # pylint: disable=stop-iteration-return
@@ -137,14 +167,28 @@ class LdapProvider(Provider):
             change, dn, payload = token
             return self._settle(change, dn, payload, exc)
 
+        relock = []
         try:
             # The pipeline settles a refusal before it decides to stop: an add that found its entry
             # and made it right is done, and must not stop the run (on_error: stop) as a refusal.
             pipeline = self.connection.pipeline(requests, stop_on_error=stop_on_error, settle=settle)
-            for (change, _dn, _payload), error in pipeline:
+            for (change, dn, payload), error in pipeline:
+                if error is None and _writes_password_over_a_foreign_lock(change, payload):
+                    relock.append((dn, change.current.ref['foreign_lock']))
                 yield change, error
         finally:
             hashes.close()
+            self._relock(relock)
+
+    def _relock(self, entries):
+        """ppolicy deletes pwdAccountLockedTime whenever a password is written; a lock that the
+        collection did not set is not its to remove, so it is set again as it was."""
+        for dn, value in entries:
+            try:
+                self.connection.modify(dn, [(ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [value])])
+            except ldap.LDAPError as exc:
+                raise ProviderError('the lock (%s) of %s, which ppolicy removed when its password was written, could not '
+                                    'be set again: %s' % (profile.PPOLICY_LOCK, dn, error_message(exc)))
 
     def _settle(self, change, dn, payload, error):
         """Writes are safe to repeat, so two runs at once (or a re-run after a crash) converge: an
@@ -202,19 +246,29 @@ class LdapProvider(Provider):
             mods.append((ldap.MOD_REPLACE, 'userPassword', [new] if new else None))
         if disabled and not ref['ppolicy_locked'] and self.ppolicy:
             mods.append((ldap.MOD_REPLACE, profile.PPOLICY_LOCK, [profile.PPOLICY_LOCKED_FOREVER]))
-        if not disabled and ref['ppolicy_locked']:
+        if not disabled and ref['ppolicy_ours']:  # a lock the collection did not set is never removed
             mods.append((ldap.MOD_DELETE, profile.PPOLICY_LOCK, None))
         return mods
 
-    def _ensure_container(self, dn):
-        if dn in self._containers_seen:
-            return
-        if not self.connection.exists(dn):
-            try:
-                self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
-            except ldap.LDAPError as exc:
-                raise ProviderError('cannot create the container "%s": %s' % (dn, error_message(exc)))
-        self._containers_seen.add(dn)
+    def ensure_containers(self, users=False, departments=False, check_only=False):
+        """Make sure users_dn (when ``users``) and departments_dn (when ``departments``) exist before
+        the first write. A missing one is created only with ``create_containers``: otherwise it is
+        most likely a wrong base_dn, and creating it would put a second copy of every user there."""
+        for wanted, option, dn in ((users, 'users_dn', self.users_dn), (departments, 'departments_dn', self.departments_dn)):
+            if not wanted or dn in self._containers_seen:
+                continue
+            if not self.connection.exists(dn):
+                if not self.options.get('create_containers'):
+                    raise ProviderError('the container %s "%s" does not exist, so nothing was changed: check base_dn '
+                                        '(and %s), or set create_containers: true to create it'
+                                        % (option, dn, option))
+                if check_only:
+                    continue
+                try:
+                    self.connection.add(dn, dict(objectClass=['top', 'organizationalUnit'], ou=[rdn_value(dn)]))
+                except ldap.LDAPError as exc:
+                    raise ProviderError('cannot create the container "%s": %s' % (dn, error_message(exc)))
+            self._containers_seen.add(dn)
 
     def department_dn(self, path):
         dn = self.departments_dn
@@ -226,7 +280,7 @@ class LdapProvider(Provider):
         try:
             dn = self.department_dn(path)
             if change.action == 'create':
-                self._ensure_container(self.departments_dn)
+                self.ensure_containers(departments=True)
                 attrs = dict(objectClass=list(DEPARTMENT_CLASSES), ou=[change.name])
                 if change.department.description:
                     attrs['description'] = [change.department.description]
@@ -269,8 +323,8 @@ class LdapProvider(Provider):
                 if op.action == 'add':
                     self.connection.add(op.entry.dn, op.attrs)
                 elif op.action == 'modify':
-                    self.connection.modify(op.entry.dn, [(ldap.MOD_REPLACE, name, values or None)
-                                                         for name, values in sorted(op.attrs.items())])
+                    for mods in _restore_modifications(op.attrs):
+                        self.connection.modify(op.entry.dn, mods)
                 else:
                     self.connection.delete(op.entry.dn)
             except ldap.LDAPError as exc:
@@ -278,6 +332,29 @@ class LdapProvider(Provider):
                                     'there.' % (op.action, op.entry.dn, done, len(ops), error_message(exc)))
             done += 1
         return done
+
+
+def _restore_modifications(attrs):
+    """The modify requests that set ``attrs`` ({attribute: values, [] to remove}) on an entry.
+
+    ppolicy deletes pwdAccountLockedTime itself whenever userPassword is written: so a lock to set
+    goes in a second request after the password, and a lock to remove is a MOD_DELETE (a removal by
+    MOD_REPLACE, which ppolicy's own delete then finds gone, fails with "no such attribute")."""
+    first, then = [], []
+    writes_password = any(name.lower() == 'userpassword' for name in attrs)
+    for name, values in sorted(attrs.items()):
+        if not values:
+            first.append((ldap.MOD_DELETE, name, None))
+        elif writes_password and name.lower() == profile.PPOLICY_LOCK.lower():
+            then.append((ldap.MOD_REPLACE, name, values))
+        else:
+            first.append((ldap.MOD_REPLACE, name, values))
+    return [mods for mods in (first, then) if mods]
+
+
+def _writes_password_over_a_foreign_lock(change, payload):
+    return (change.action != 'create' and change.current is not None and change.current.ref.get('foreign_lock')
+            and change.action != 'delete' and any(attr == 'userPassword' for _op, attr, _values in payload))
 
 
 def unlock(stored):

@@ -181,6 +181,10 @@ class LdapConnection:
     def delete(self, dn):
         self.conn.delete_s(dn)
 
+    def rename(self, dn, rdn, new_superior):
+        """Move ``dn`` below ``new_superior`` keeping its RDN (modrdn with newSuperior)."""
+        self._call(lambda: self.conn.rename_s(dn, rdn, newsuperior=new_superior))
+
     def _submit(self, kind, dn, payload):
         if kind == 'add':
             return self.conn.add_ext(dn, [(k, [_b(v) for v in vals]) for k, vals in payload.items()])
@@ -283,6 +287,12 @@ def is_below(dn, ancestor_dn):
     dn_parts = _canonical(dn)
     ancestor = _canonical(ancestor_dn)
     return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
+
+
+def dn_key(dn):
+    """A DN in one canonical text form (attribute names and values lower-cased, escaping normalised),
+    so that two spellings of one entry compare equal."""
+    return ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
 
 
 def same_dn(first, second):

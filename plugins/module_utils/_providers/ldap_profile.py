@@ -6,7 +6,14 @@
 Disabling uses a lock marker in the password, the way ``/etc/shadow`` does: ``{CRYPT}!$6$...``.
 Any bind with the old password then fails (so do Dovecot's ``auth_bind`` and Postfix SASL), on
 a plain directory with only the core/cosine/inetorgperson schemas; removing the ``!`` brings the
-old password back. Where the server has ppolicy, ``pwdAccountLockedTime`` is set as well.
+old password back. Where the server has ppolicy, ``pwdAccountLockedTime`` is set as well, to
+``000001010000Z`` (locked until unlocked).
+
+The marker is how the collection knows its own disable: a ``pwdAccountLockedTime`` on an entry
+without it (ppolicy's lockout after failed binds, or an administrator's lock), or with another
+value, is not the collection's, so the user still reads as ``present`` and the lock is never
+removed, only reported (``foreign_lock``). ppolicy itself deletes ``pwdAccountLockedTime`` when a
+password is written, so the provider sets such a lock again after each password write.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -25,6 +32,9 @@ SIMPLE_ATTRIBUTES = (('title', 'title'), ('department', 'ou'), ('employee_id', '
 PPOLICY_LOCK = 'pwdAccountLockedTime'
 # ppolicy's value for "locked until an administrator unlocks".
 PPOLICY_LOCKED_FOREVER = '000001010000Z'
+# The attributes that hold a user's addresses (the email, then the aliases): an address must be
+# unique across all of them in the whole directory.
+ADDRESS_ATTRIBUTES = ('mail',)
 READ_ATTRIBUTES = ['uid', 'mail', 'cn', 'displayName', 'userPassword', PPOLICY_LOCK] + [a for _k, a in SIMPLE_ATTRIBUTES]
 LOCK_MARKER = '!'
 _SCHEME = re.compile(r'^(\{[A-Za-z0-9.-]+\})(.*)$', re.S)
@@ -78,18 +88,21 @@ def entry_to_user(dn, attrs):
     primary = next((m for m in mails if m.split('@', 1)[0] == uid), mails[0])
     passwords = _attr(attrs, 'userPassword')
     password = passwords[0] if passwords else None
-    locked = is_locked(password) or bool(_attr(attrs, PPOLICY_LOCK))
+    disabled = is_locked(password)
+    ppolicy_lock = _attr(attrs, PPOLICY_LOCK)
+    ours = disabled and ppolicy_lock == [PPOLICY_LOCKED_FOREVER]
     fields = dict(
         name=(_attr(attrs, 'cn') or [None])[0],
         aliases=sorted(set(m for m in mails if m != primary)),
-        state='disabled' if locked else 'present',
+        state='disabled' if disabled else 'present',
     )
     for key, attribute in SIMPLE_ATTRIBUTES:
         fields[key] = (_attr(attrs, attribute) or [None])[0]
     credential = Secret(unlock_password(password)) if password else None
     return CurrentUser(primary, fields, ref=dict(dn=dn, password=Secret(password) if password else None,
-                                                 ppolicy_locked=bool(_attr(attrs, PPOLICY_LOCK))),
-                       credential=credential)
+                                                 ppolicy_locked=bool(ppolicy_lock), ppolicy_ours=ours,
+                                                 foreign_lock=ppolicy_lock[0] if ppolicy_lock and not ours else None),
+                       credential=credential, foreign_lock=bool(ppolicy_lock) and not ours)
 
 
 def _name_attributes(name):

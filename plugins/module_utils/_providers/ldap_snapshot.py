@@ -13,9 +13,9 @@ import hashlib
 import os
 import tempfile
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import Entry
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import OUTSIDE, Entry
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import is_below, same_dn
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import dn_key, is_below, same_dn
 
 try:
     import ldap
@@ -34,18 +34,18 @@ OPERATIONAL = frozenset(a.lower() for a in (
 ))
 
 
-def canonical(dn):
-    return ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
-
-
 def to_entry(dn, attrs, options):
     """An Entry of user attributes, values as text where they are UTF-8 (bytes otherwise)."""
     user_attrs = dict((k, [_text(v) for v in values]) for k, values in attrs.items() if k.lower() not in OPERATIONAL)
     if same_dn(dn, options['users_dn']) or same_dn(dn, options['departments_dn']):
         kind = 'container'
+    elif is_below(dn, options['users_dn']):
+        kind = 'user'
+    elif is_below(dn, options['departments_dn']):
+        kind = 'department'
     else:
-        kind = 'user' if is_below(dn, options['users_dn']) else 'department'
-    return Entry(canonical(dn), len(ldap.dn.str2dn(dn)), dn, user_attrs, kind=kind)
+        kind = OUTSIDE
+    return Entry(dn_key(dn), len(ldap.dn.str2dn(dn)), dn, user_attrs, kind=kind)
 
 
 def _text(value):
@@ -69,7 +69,7 @@ def read_live(connection, options, attrs=('*', '+')):
     entries = []
     for base in _subtrees(options):
         entries.extend(connection.search(base, '(objectClass=*)', list(attrs), decode=False))
-    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), canonical(item[0])))
+    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), dn_key(item[0])))
     return entries
 
 

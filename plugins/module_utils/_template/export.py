@@ -19,7 +19,9 @@ import io
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import header_key, join_name
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers import (
+    HEADER_ALIASES, header_key, join_name,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import FORMULA_STARTS
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
     _BROKEN_WORKBOOK, HAS_OPENPYXL, OPENPYXL_IMPORT_ERROR, MissingLibrary, cell_text,
@@ -106,6 +108,11 @@ FORMATS = dict((fmt.name, fmt) for fmt in (
 ))
 
 
+_PASSWORD_HEADERS = frozenset(
+    [header_key(alias) for key, aliases in HEADER_ALIASES if key == 'initial_password' for alias in aliases]
+    + [header_key(fmt.password) for fmt in FORMATS.values() if fmt.password])
+
+
 class Export:
     """What a roster gives as one vendor template: ``header``, ``rows`` (lists of text, formula-safe),
     ``left_out`` (emails whose state the format cannot say), ``with_passwords`` (whether any
@@ -161,12 +168,15 @@ def export_roster(roster, format_name, passwords=None):
     return export
 
 
-def masked_rows(rows, password_column):
-    """Data rows with their password cells shown as ``********`` (for a diff)."""
-    if password_column is None:
+def masked_rows(rows):
+    """``rows`` (a header row first) for a diff: every cell under a header that means a password,
+    in any template the roster module reads, shown as ``********`` - the file being replaced may
+    be of another format than the new one."""
+    if not rows:
         return rows
-    return [[REDACTED if index == password_column and cell else cell for index, cell in enumerate(row)]
-            for row in rows]
+    hidden = set(index for index, header in enumerate(rows[0]) if header_key(header) in _PASSWORD_HEADERS)
+    return [rows[0]] + [[REDACTED if index in hidden and cell else cell for index, cell in enumerate(row)]
+                        for row in rows[1:]]
 
 
 def rows_text(rows):

@@ -14,6 +14,7 @@ import unicodedata
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import email_problem
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import clean
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO, SOURCES as SOURCE_CHOICES
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.sources import (
     DEPARTMENT_SEPARATORS, SOURCE_BY_NAME, SOURCES,
@@ -195,12 +196,13 @@ class Columns:
         if all(part is None for part in parts):
             return None
         family, given = [part[0].strip() if part else '' for part in parts]
-        return join_name(family, given), self.label['name'] if 'name' not in self.index else \
-            ' + '.join(part[1] for part in parts if part)
+        # A problem names the columns the name came from: both, or the one that was filled in.
+        filled = [part[1] for part in parts if part and part[0].strip()] or [part[1] for part in parts if part]
+        return join_name(family, given), ' + '.join(filled)
 
     def _convert_email(self, number, text, label, cells, bad_cells):
         """An account given as a local part (``zhang.san``) is an address in the roster's domain."""
-        local = text.strip()
+        local = clean(text)  # as the email check will see it: ｚｈａｎｇ is zhang
         if local and '@' not in local and self.domain and email_problem('%s@%s' % (local, self.domain)) is None:
             return '%s@%s' % (local, self.domain)
         return text

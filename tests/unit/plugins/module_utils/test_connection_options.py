@@ -68,3 +68,51 @@ def test_connection_secrets_are_every_no_log_connection_value():
     assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw='Bind-Secret'))) == {'Bind-Secret'}
     assert connection_secrets(dict(backend='ldap', ldap=params(bind_pw=None))) == set()
     assert connection_secrets(dict(backend='ldap', ldap=None)) == set()
+
+
+def test_registry_backend_has_its_doc_fragment_with_the_same_options():
+    """One registry entry per backend, documented by the fragment of its name: option names, types, defaults."""
+    import importlib
+
+    import yaml
+
+    from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
+        BACKEND_REQUIRED_IF, REGISTRY, backend_argument_spec,
+    )
+    assert set(REGISTRY) >= set(['exmail', 'graph', 'ldap'])
+    spec = backend_argument_spec()
+    assert spec['backend']['choices'] == list(REGISTRY)
+    assert sorted(b for _k, b, _r in BACKEND_REQUIRED_IF) == sorted(REGISTRY)
+    for name, backend in REGISTRY.items():
+        fragment = importlib.import_module('ansible_collections.mailops.mailbox.plugins.doc_fragments.' + name)
+        documented = yaml.safe_load(fragment.ModuleDocFragment.DOCUMENTATION)['options'][name]['suboptions']
+        assert sorted(documented) == sorted(backend.options), name
+        for key, option in backend.options.items():
+            assert documented[key]['type'] == option['type'], (name, key)
+            assert documented[key].get('default') == option.get('default'), (name, key)
+        secrets = [key for key, option in backend.options.items() if option.get('no_log')]
+        assert [env for key in secrets for env in backend.options[key]['fallback'][1]] == list(backend.secret_env)
+
+
+@pytest.mark.parametrize('backend, params, message', [
+    ('exmail', dict(corp_id='c', corp_secret=None), 'exmail.corp_secret is required'),
+    ('exmail', dict(corp_id='c', corp_secret='s', api_url='http://api.example.org'), 'in clear'),
+    ('exmail', dict(corp_id='c', corp_secret='s', timeout=0), 'exmail.timeout'),
+    ('graph', dict(tenant_id='t', client_id='c', client_secret='s', token_url='http://login.example.org/t'), 'in clear'),
+    ('graph', dict(tenant_id='t', client_id='c', client_secret='s', usage_location='China'), 'usage_location'),
+])
+def test_hosted_option_errors_name_the_option(backend, params, message):
+    from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import REGISTRY
+    options = dict((key, option.get('default')) for key, option in REGISTRY[backend].options.items())
+    options.update(params)
+    with pytest.raises(ValueError) as info:
+        REGISTRY[backend].provider(options)
+    assert message in str(info.value)
+
+
+def test_graph_default_token_url_is_the_tenants():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import REGISTRY
+    options = dict((key, option.get('default')) for key, option in REGISTRY['graph'].options.items())
+    options.update(tenant_id='contoso.onmicrosoft.com', client_id='c', client_secret='s')
+    provider = REGISTRY['graph'].provider(options)
+    assert provider.options['token_url'] == 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token'

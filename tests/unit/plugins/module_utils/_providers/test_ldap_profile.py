@@ -34,10 +34,27 @@ def test_entry_to_user_primary_mail_and_aliases():
     assert profile.entry_to_user('cn=x', {'cn': ['no mail']}) is None
 
 
-def test_ppolicy_lock_means_disabled():
-    user = profile.entry_to_user('uid=a,dc=x', {'uid': ['a'], 'mail': ['a@x.org'], 'cn': ['A'],
-                                                'pwdAccountLockedTime': ['000001010000Z']})
-    assert user.state == 'disabled'
+def user_with(password=None, lock=None):
+    attrs = {'uid': ['a'], 'mail': ['a@x.org'], 'cn': ['A']}
+    if password:
+        attrs['userPassword'] = [password]
+    if lock:
+        attrs['pwdAccountLockedTime'] = [lock]
+    return profile.entry_to_user('uid=a,dc=x', attrs)
+
+
+def test_only_the_lock_marker_means_disabled_and_a_ppolicy_lock_is_ours_only_beside_it():
+    ours = user_with('{CRYPT}!$6$x', '000001010000Z')
+    assert (ours.state, ours.foreign_lock, ours.ref['ppolicy_ours']) == ('disabled', False, True)
+    # ppolicy's lockout after failed binds, or an administrator's lock: not disabled by us, reported.
+    for lock in ('20261130051500Z', '000001010000Z'):
+        locked = user_with('{CRYPT}$6$x', lock)
+        assert (locked.state, locked.foreign_lock, locked.ref['ppolicy_ours']) == ('present', True, False)
+    # Disabled by us after someone else locked it: their lock outlives our enable.
+    both = user_with('{CRYPT}!$6$x', '20261130051500Z')
+    assert (both.state, both.foreign_lock, both.ref['ppolicy_ours']) == ('disabled', True, False)
+    plain = user_with('{CRYPT}$6$x')
+    assert (plain.state, plain.foreign_lock) == ('present', False)
 
 
 def test_new_entry_attributes():

@@ -106,10 +106,15 @@ def test_passwords_only_where_the_format_has_a_column_and_only_when_given(tmp_pa
     assert google.with_passwords
     assert [row[google.password_column] for row in google.rows if 'zhang.san@example.org' in row] == \
         ['Initial-Passw0rd']
-    assert 'Initial-Passw0rd' not in repr(masked_rows(google.rows, google.password_column))
+    assert 'Initial-Passw0rd' not in repr(masked_rows([google.header] + google.rows))
+    # A file of another format being replaced: its password cells are hidden by their header.
+    exmail = export_roster(roster, 'exmail', passwords)
+    shown = masked_rows([exmail.header] + exmail.rows)
+    assert 'Initial-Passw0rd' not in repr(shown) and shown[0] == exmail.header
+    assert masked_rows([['Initial Password', u'邮箱'], ['secret', 'a@example.org']]) == \
+        [['Initial Password', u'邮箱'], ['********', 'a@example.org']]
     _path, result = reimport(tmp_path, google)
     assert result.passwords['zhang.san@example.org'].reveal() == 'Initial-Passw0rd'
-    exmail = export_roster(roster, 'exmail', passwords)
     assert sorted(row[exmail.password_column] for row in exmail.rows)[-1] == 'Initial-Passw0rd'
     assert export_roster(roster, 'm365', passwords).password_column is None
 

@@ -145,7 +145,9 @@ def test_name_columns_fill_in_a_blank_display_name_and_problems_name_the_column_
                               ('c@example.org', u'', u'', u'', u'总部'),
                               ('d@example.org', u'x\x07', u'', u'', u'总部')])
     assert [(p.row, p.column, p.message) for p in result.problems] == [
-        (4, 'Display Name', 'is empty'), (5, 'Last Name + First Name', 'contains a control character')]
+        (4, 'Display Name', 'is empty'), (5, 'First Name', 'contains a control character')]
+    result = build(tmp_path, [header[:3] + header[4:], ('a@example.org', u'三\x07', u'张', u'总部')])
+    assert [(p.row, p.column) for p in result.problems] == [(2, 'Last Name + First Name')]
     result = build(tmp_path, [header, ('a@example.org', u'三', u'张', u'', u'总部'),
                               ('b@example.org', 'John', 'Smith', 'Johnny', u'总部')])
     assert [users(result)[e]['name'] for e in ('a@example.org', 'b@example.org')] == [u'张三', 'Johnny']
@@ -157,8 +159,9 @@ def test_an_account_given_as_a_local_part_gets_the_domain(tmp_path):
     assert problems(result) == [
         (3, u'帐号', u'li si', u'"li si" is not an email address'),
         (4, u'帐号', u'wang@other.org', u'"wang@other.org" is not in the domain example.org')]
-    result = build(tmp_path, [(u'帐号', u'姓名', u'所属部门'), (u'Zhang.San', u'张三', u'总部')])
-    assert list(users(result)) == ['zhang.san@example.org']
+    result = build(tmp_path, [(u'帐号', u'姓名', u'所属部门'), (u'Zhang.San', u'张三', u'总部'),
+                              (u'ｌｉ．ｓｉ\u200b ', u'李四', u'总部')])
+    assert list(users(result)) == ['li.si@example.org', 'zhang.san@example.org']
 
 
 def test_a_fallback_column_fills_in_blanks_and_problems_name_it(tmp_path):
@@ -241,3 +244,56 @@ def test_a_source_file_keeps_its_rows_numbering_in_problems(tmp_path):
 def test_the_issue_s_header_variants(header, key):
     columns, _problems = map_headers((u'姓名', header), 1, extra_columns='ignore')
     assert columns.index.get(key) == 1
+
+
+# --- Any text in any vendor file's cell: a roster value that reads back, or a placed problem -------
+
+VENDOR_ROWS = {
+    'm365': (('User Name', 'First Name', 'Last Name', 'Display Name', 'Job Title', 'Department', 'Fax'),
+             ('zhang.san@example.org', u'三', u'张', u'', u'经理', u'销售部', u'')),
+    'google': (('First Name [Required]', 'Last Name [Required]', 'Email Address [Required]', 'Password [Required]',
+                'Org Unit Path [Required]', 'Employee Title', 'Department', 'New Status [UPLOAD ONLY]'),
+               (u'三', u'张', 'zhang.san@example.org', '****', u'/总部/销售部', u'经理', u'销售部', 'Active')),
+    'exmail': ((u'帐号', u'密码', u'姓名', u'所属部门', u'职务', u'手机', u'电话', u'性别', u'生日'),
+               (u'zhang.san', u'', u'张三', u'总部/销售部', u'经理', u'', u'010-1', u'男', u'1990-01-01')),
+    'wecom': ((u'姓名', u'帐号', u'企业邮箱', u'部门', u'职务', u'别名', u'个人邮箱'),
+              (u'张三', u'zhangsan', u'', u'总部/销售部;总部', u'经理', u'Tom', u'x@qq.com')),
+}
+
+
+@pytest.mark.parametrize('source', sorted(VENDOR_ROWS))
+def test_any_cell_of_a_vendor_file_reads_back_or_is_a_placed_problem(tmp_path, source):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster, render_roster
+
+    header, good = VENDOR_ROWS[source]
+    seen = dict(round_trips=0, problems=0)
+
+    @settings(max_examples=int(os.environ.get('HYPOTHESIS_EXAMPLES', 150)), deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(column=st.integers(0, len(header) - 1), cell=st.text(alphabet=st.characters(exclude_categories=('Cs',))))
+    def check(column, cell):
+        row = list(good)
+        row[column] = cell
+        result = build(tmp_path, [header, row])
+        if result.problems:
+            seen['problems'] += 1
+            for problem in result.problems:
+                if problem.row is None:
+                    assert u'\x00' in cell and 'binary' in problem.message, problem
+                elif problem.row == 1:  # the CSV sniffer took a character of the cell for the delimiter
+                    assert problem.column and 'column' in problem.message, problem
+                else:
+                    # a column's header, or the two a name was joined from (Last Name + First Name)
+                    assert problem.row == 2 and set(problem.column.split(' + ')) <= set(header), problem
+                    if header[column] in ('Password [Required]', u'密码'):
+                        assert problem.value in (None, '********'), problem
+            return
+        assert result.source == source
+        assert parse_roster(render_roster(result.roster, 'x.csv', 'sha', 1)) == result.roster
+        seen['round_trips'] += 1
+
+    check()
+    assert seen['round_trips'] >= 20 and seen['problems'] >= 5, seen
