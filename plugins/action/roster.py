@@ -83,26 +83,42 @@ class ActionModule(ActionBase):
         # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe)
         # is written again once, in the form Ansible never templates.
         passwords_changed = passwords_text != existing_text
-        # The roster is streamed to its file (or, in check mode, only hashed): 100,000 users are
-        # 25 MB of text that never sit in memory.
+        users = len(built.roster['users'])
+        diff_after = None
 
         def write(sink):
             write_roster(sink, built.roster, comments)
 
+        # The roster is streamed to a file next to dest (in check mode only hashed): 100,000 users
+        # are 25 MB of text that never sit in memory.
         if self._task.check_mode:
             sink = _Utf8Sink()
             write(sink)
             roster_changed = sink.close() != old_digest
+            if self._task.diff and roster_changed:
+                diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
         else:
+            staged = _Staged(paths.dest, write, ROSTER_MODE, 'dest')
+            roster_changed = staged.digest != old_digest
+            if not roster_changed:
+                staged.discard()
+            elif self._task.diff:
+                diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
+            # In its file, the roster need not wait in memory while the passwords are encrypted.
+            built.roster = None
             # The passwords first: a roster that lists users whose passwords were not saved would
             # create them without one.
             if passwords_changed:
-                _write_atomically(paths.passwords_dest, vault.encrypt(passwords_text), PASSWORDS_MODE,
-                                  'passwords_dest')
-            roster_changed = _write_streamed(paths.dest, write, old_digest, ROSTER_MODE, 'dest',
-                                             already='the passwords file was written' if passwords_changed else None)
+                try:
+                    _write_atomically(paths.passwords_dest, vault.encrypt(passwords_text), PASSWORDS_MODE,
+                                      'passwords_dest')
+                except RosterFailed:
+                    staged.discard()
+                    raise
+            if roster_changed:
+                staged.put_in_place(already='the passwords file was written' if passwords_changed else None)
 
-        result = dict(changed=roster_changed or passwords_changed, users=len(built.roster['users']),
+        result = dict(changed=roster_changed or passwords_changed, users=users,
                       generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
                       new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
                       source=built.source, ignored_columns=built.ignored_columns)
@@ -110,11 +126,9 @@ class ActionModule(ActionBase):
             result['warnings'] = built.warnings
         if self._task.check_mode:
             result['roster'] = built.roster
-        if self._task.diff and roster_changed:
-            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest,
-                                  before=old_text or '',
-                                  after=render_roster(built.roster, os.path.basename(paths.src), table.sha256,
-                                                      built.row_count))
+        if diff_after is not None:
+            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_text or '',
+                                  after=diff_after)
         return result
 
 
@@ -241,34 +255,49 @@ def _read_text(path, option):
 def _write_atomically(path, data, new_mode, option, already=None):
     """Write through a temporary file in the same directory (created 0600 by mkstemp), then rename,
     so that no reader ever sees half a file and no clear text is ever world-readable."""
-    _write_streamed(path, lambda sink: sink.write_bytes(data), None, new_mode, option, already)
+    _Staged(path, lambda sink: sink.write_bytes(data), new_mode, option, already).put_in_place(already)
 
 
-def _write_streamed(path, write, old_digest, new_mode, option, already=None):
-    """Write the text ``write(sink)`` gives as ``_write_atomically`` does, as it comes; when its
-    SHA-256 is ``old_digest`` (the file's own), the file is left as it is. True when replaced."""
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else new_mode & ~_umask()
-    temp = None
-    try:
-        fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=os.path.dirname(path))
-        with os.fdopen(fd, 'wb') as handle:
-            sink = _Utf8Sink(handle)
-            write(sink)
-            digest = sink.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        if digest == old_digest:
-            os.unlink(temp)
-            return False
-        os.chmod(temp, mode)
-        os.rename(temp, path)
-        return True
-    except (IOError, OSError) as exc:
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
-        done = ' (%s; a re-run completes the work)' % already if already else ''
-        raise RosterFailed('%s: cannot write %s: %s%s' % (option, path, exc.strerror or exc, done),
-                           changed=bool(already))
+class _Staged:
+    """The text ``write(sink)`` gives, written as it comes to a temporary file beside ``path``
+    (created 0600 by mkstemp) and hashed (``digest``); ``put_in_place`` renames it over ``path``
+    (keeping the mode ``path`` has), ``discard`` removes it."""
+
+    def __init__(self, path, write, new_mode, option, already=None):
+        self.path, self.option = path, option
+        self.mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else new_mode & ~_umask()
+        self.temp = None
+        try:
+            fd, self.temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp',
+                                             dir=os.path.dirname(path))
+            with os.fdopen(fd, 'wb') as handle:
+                sink = _Utf8Sink(handle)
+                write(sink)
+                self.digest = sink.close()
+                handle.flush()
+                os.fsync(handle.fileno())
+        except (IOError, OSError) as exc:
+            self.discard()
+            raise _cannot_write(option, path, exc, already)
+
+    def put_in_place(self, already=None):
+        try:
+            os.chmod(self.temp, self.mode)
+            os.rename(self.temp, self.path)
+        except (IOError, OSError) as exc:
+            self.discard()
+            raise _cannot_write(self.option, self.path, exc, already)
+        self.temp = None
+
+    def discard(self):
+        if self.temp is not None and os.path.exists(self.temp):
+            os.unlink(self.temp)
+        self.temp = None
+
+
+def _cannot_write(option, path, exc, already):
+    done = ' (%s; a re-run completes the work)' % already if already else ''
+    return RosterFailed('%s: cannot write %s: %s%s' % (option, path, exc.strerror or exc, done), changed=bool(already))
 
 
 class _Utf8Sink:

@@ -61,3 +61,16 @@ def test_no_vault_secret_is_a_clear_failure():
     with pytest.raises(action.RosterFailed) as error:
         action._Vault(_Loader(), None)
     assert 'no vault secret is loaded' in str(error.value)
+
+
+def test_a_staged_file_is_hashed_and_only_replaces_its_target_when_put_in_place(tmp_path):
+    import hashlib
+    target = tmp_path / 'roster.yml'
+    target.write_text('old')
+    staged = action._Staged(str(target), lambda sink: sink.writelines([u'名单\n'] * 3), 0o644, 'dest')
+    assert staged.digest == hashlib.sha256(u'名单\n名单\n名单\n'.encode('utf-8')).hexdigest()
+    assert target.read_text() == 'old' and len(os.listdir(str(tmp_path))) == 2
+    staged.discard()
+    assert os.listdir(str(tmp_path)) == ['roster.yml'] and target.read_text() == 'old'
+    action._Staged(str(target), lambda sink: sink.write(u'new'), 0o644, 'dest').put_in_place()
+    assert os.listdir(str(tmp_path)) == ['roster.yml'] and target.read_text() == 'new'

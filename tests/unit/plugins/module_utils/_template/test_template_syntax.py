@@ -59,8 +59,8 @@ def test_every_reader_gives_back_the_cells_verbatim(tmp_path):
 def test_readers_return_plain_str(tmp_path):
     roster_text, passwords_text = generated(tmp_path)
     user = parse_roster(roster_text)['users'][0]
-    assert type(user['name']) is str and type(user['aliases'][0]) is str
-    assert all(type(k) is str and type(v) is str for k, v in parse_passwords_text(passwords_text).items())
+    assert user['name'].__class__ is str and user['aliases'][0].__class__ is str
+    assert all(k.__class__ is str and v.__class__ is str for k, v in parse_passwords_text(passwords_text).items())
 
 
 def test_ansible_never_trusts_a_written_string_as_a_template(tmp_path):
@@ -72,12 +72,10 @@ def test_ansible_never_trusts_a_written_string_as_a_template(tmp_path):
         if isinstance(value, dict):
             for key, item in value.items():
                 yield key
-                for found in strings(item):
-                    yield found
+                yield from strings(item)
         elif isinstance(value, list):
             for item in value:
-                for found in strings(item):
-                    yield found
+                yield from strings(item)
         elif isinstance(value, str):
             yield value
 

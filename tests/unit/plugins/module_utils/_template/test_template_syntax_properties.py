@@ -99,12 +99,10 @@ def strings(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield key
-            for found in strings(item):
-                yield found
+            yield from strings(item)
     elif isinstance(value, list):
         for item in value:
-            for found in strings(item):
-                yield found
+            yield from strings(item)
     elif isinstance(value, str):
         yield value
 
