@@ -136,7 +136,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory 
 
 def main():
     module = new_module(dict(path=dict(type='path', required=True), roster_path=dict(type='path'),
-                            keep=dict(type='int')))
+                             keep=dict(type='int')))
     run_snapshot(module)
 
 
