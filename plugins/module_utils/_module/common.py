@@ -16,6 +16,12 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._connection_option
 )
 
 
+def first_names(names, limit=20):
+    """Up to ``limit`` of ``names`` joined for a warning, with ``...`` when some were left out."""
+    names = list(names)
+    return ', '.join(names[:limit] + (['...'] if len(names) > limit else []))
+
+
 def summarised_invocation(params):
     """The module's arguments for a result: thousands of users summarised, not echoed back (a
     password put inline in a users item, which run_users refuses, is no option Ansible masks)."""

@@ -13,7 +13,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
     plan_departments, validate_departments,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems, first_names
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import read_roster_file
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
@@ -61,8 +61,7 @@ def _without_department_objects(module, provider, departments):
     here: say so once, as the backend's documentation does, and change nothing."""
     module.warn('backend %s has no department objects: a department exists as the department of its users, '
                 'set by the users module; nothing was written for %d departments (%s)'
-                % (provider.name, len(departments), ', '.join(d.name for d in departments[:20])
-                   + (', ...' if len(departments) > 20 else '')))
+                % (provider.name, len(departments), first_names(d.name for d in departments)))
     module.exit_json(changed=False, created=[], updated=[], deleted=[])
 
 

@@ -27,7 +27,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan impor
     ACTION_KEYS, CREATE, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import summarised_invocation
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import first_names, summarised_invocation
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
     parse_passwords_text, read_roster_file,
 )
@@ -146,8 +146,7 @@ def _plan_and_apply(module, provider, desired, options, single, timings):
     if result['foreign_locks']:
         module.warn('%d users of the list are locked by something other than this collection (a password policy '
                     'lockout after failed logins, or an administrator), and stay locked: %s'
-                    % (len(result['foreign_locks']), ', '.join(result['foreign_locks'][:20])
-                       + (', ...' if len(result['foreign_locks']) > 20 else '')))
+                    % (len(result['foreign_locks']), first_names(result['foreign_locks'])))
     if module.check_mode or not the_plan.changed:
         return result
     changes = [c for c in the_plan.changes if c.is_change]

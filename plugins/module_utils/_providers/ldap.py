@@ -353,8 +353,9 @@ def _restore_modifications(attrs):
 
 
 def _writes_password_over_a_foreign_lock(change, payload):
-    return (change.action != 'create' and change.current is not None and change.current.ref.get('foreign_lock')
-            and change.action != 'delete' and any(attr == 'userPassword' for _op, attr, _values in payload))
+    if change.action in ('create', 'delete') or change.current is None:
+        return False
+    return bool(change.current.ref.get('foreign_lock')) and any(attr == 'userPassword' for _op, attr, _values in payload)
 
 
 def unlock(stored):

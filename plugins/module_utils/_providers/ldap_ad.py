@@ -54,8 +54,8 @@ class AdProvider(JsonSnapshots, LdapProvider):
     def _user_bases(self):
         """Where users live: users_dn, and the department OUs with ou_per_department."""
         bases = [self.users_dn]
-        if self.ou_per_department and not (same_dn(self.departments_dn, self.users_dn)
-                                           or is_below(self.departments_dn, self.users_dn)):
+        departments_inside_users = any(test(self.departments_dn, self.users_dn) for test in (same_dn, is_below))
+        if self.ou_per_department and not departments_inside_users:
             bases.append(self.departments_dn)
         return bases
 

@@ -110,7 +110,7 @@ FORMATS = dict((fmt.name, fmt) for fmt in (
 
 _PASSWORD_HEADERS = frozenset(
     [header_key(alias) for key, aliases in HEADER_ALIASES if key == 'initial_password' for alias in aliases]
-    + [header_key(fmt.password) for fmt in FORMATS.values() if fmt.password])
+).union(header_key(fmt.password) for fmt in FORMATS.values() if fmt.password)
 
 
 class Export:
