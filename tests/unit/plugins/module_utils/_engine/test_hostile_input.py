@@ -110,8 +110,9 @@ def test_any_unicode_text_round_trips_exactly_or_is_a_problem_with_row_and_colum
 
 
 BIDI = st.sampled_from([chr(c) for c in list(range(0x202a, 0x202f)) + list(range(0x2066, 0x206a))])
-# Any text but control and format characters (which a bidi control is), so the bidi one is the problem.
-PLAIN = st.text(st.characters(blacklist_categories=('Cc', 'Cf', 'Cs', 'Zl', 'Zp')))
+# Any text but control and format characters (which a bidi control is), so the bidi one is the problem;
+# short enough that before + bidi + after always fits the 256-character limit, so every example counts.
+PLAIN = st.text(st.characters(blacklist_categories=('Cc', 'Cf', 'Cs', 'Zl', 'Zp')), max_size=127)
 
 
 def test_a_bidirectional_control_anywhere_in_free_text_is_a_problem_naming_it(record_property):
@@ -123,9 +124,6 @@ def test_a_bidirectional_control_anywhere_in_free_text_is_a_problem_naming_it(re
         item = {'email': 'a@example.org', 'name': 'A', key: before + bidi + after}
         _desired, problems = validate_users([item])
         messages = [(p.row, p.column, p.message) for p in problems]
-        if len(before + after) + 1 > 256:
-            seen['too long'] += 1
-            return
         assert messages == [(0, key, 'contains the bidirectional control character U+%04X' % ord(bidi))]
         seen['bidi'] += 1
 
