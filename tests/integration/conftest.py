@@ -60,8 +60,10 @@ def graph_api(graph_server):
 
 
 # Samba AD DC (tests/harness/samba.py): fixed ports 389/636, so one DC per machine, held under a
-# file lock for the session; the AD tests are one xdist group (xdist_group "samba_dc").
-@pytest.fixture(scope="session")
+# file lock. The AD tests are one xdist group (xdist_group "samba_dc") and all in one module; the DC
+# lives for that module only, so should the group ever be split across workers, the other worker
+# waits for the module to end, not for this worker's whole session.
+@pytest.fixture(scope="module")
 def samba_dc():
     from tests.harness.samba import SambaDC, unavailable_reason
     reason = unavailable_reason()
