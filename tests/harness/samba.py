@@ -187,7 +187,7 @@ class SambaDC:
         return options
 
     def reset(self):
-        """Delete everything below managed_dn and recreate it empty."""
+        """Delete everything below managed_dn and recreate it with empty users and departments OUs."""
         conn = self.connect()
         try:
             try:
@@ -198,6 +198,11 @@ class SambaDC:
             for dn in sorted((dn for dn, _a in found), key=lambda d: -len(ldap.dn.str2dn(d))):
                 conn.delete_s(dn)
             conn.add_s(self.managed_dn, [("objectClass", [b"organizationalUnit"]), ("ou", [b"mailops"])])
+            # The users and departments containers exist, as in the slapd harness's base entries: the
+            # collection creates a missing container only when told to (ldap.create_containers).
+            for dn in (self.users_dn, self.departments_dn):
+                name = ldap.dn.str2dn(dn)[0][0][1]
+                conn.add_s(dn, [("objectClass", [b"organizationalUnit"]), ("ou", [name.encode()])])
         finally:
             conn.unbind_s()
 

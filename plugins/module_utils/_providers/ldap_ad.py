@@ -149,7 +149,7 @@ class AdProvider(JsonSnapshots, LdapProvider):
         if needed:
             containers = dict((d.name, d.ref) for d in self.read_departments() if d.name in needed)
         if any(c.action == 'create' for c in changes):
-            self._ensure_container(self.users_dn)
+            self.ensure_containers(users=True)
         return containers
 
     def _container_of(self, entry, containers):
