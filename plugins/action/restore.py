@@ -22,10 +22,10 @@ import tempfile
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.mailops.mailbox.plugins.action.roster import RosterFailed, _Vault
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_POLICY
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import generate
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import render_passwords
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import PlayVault, RosterFailed
 
 MODULE = 'mailops.mailbox.restore'
 
@@ -42,7 +42,7 @@ class ActionModule(ActionBase):
             result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
             return result
         try:
-            vault = _Vault(self._loader, None)
+            vault = PlayVault(self._loader, None)
             candidates = self._candidates(args.get('src'), dest)
             if candidates:
                 _write(dest, vault.encrypt(render_passwords(candidates)))
