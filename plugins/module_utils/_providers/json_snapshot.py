@@ -16,8 +16,6 @@ __metaclass__ = type
 import datetime
 import hashlib
 import json
-import os
-import tempfile
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import (
     Department, DepartmentTree, plan_departments,
@@ -25,6 +23,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import DesiredUser, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import PlanOptions, plan
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import Entry, RestoreOp
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 FORMAT = 'mailops.mailbox snapshot'
@@ -76,18 +75,9 @@ class JsonSnapshots:
                         created=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
                         passwords='not included: this backend cannot read them back',
                         entries=len(departments) + len(users), departments=departments, users=users)
-        directory = os.path.dirname(os.path.abspath(path))
-        handle, temp = tempfile.mkstemp(dir=directory, prefix='.snapshot-', suffix='.tmp')
-        try:
-            os.fchmod(handle, 0o600)
-            with os.fdopen(handle, 'w') as output:
-                json.dump(document, output, ensure_ascii=False, indent=1, sort_keys=True)
-                output.write('\n')
-            os.rename(temp, path)
-        except Exception:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
+        with atomic_write(path, 0o600, '.snapshot-') as output:
+            json.dump(document, output, ensure_ascii=False, indent=1, sort_keys=True)
+            output.write('\n')
         with open(path, 'rb') as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
         return dict(path=path, entries=document['entries'], users=len(users), sha256=digest)
