@@ -8,7 +8,7 @@ with its ``<stamp>.roster.yml`` copy, where
 ``<stamp>`` is the UTC time the backup role names it by (``%Y%m%dT%H%M%S%fZ``: fixed width, so
 names sort in time order). Anything else an operator puts there (``pre-migration.ldif``) is not a
 snapshot: rotation never removes it and ``latest`` never picks it. The restore role's ``latest``
-uses the same pattern (``SNAPSHOT_NAME`` below).
+is ``newest_first`` too, through the ``newest_snapshot`` filter.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +21,6 @@ import re
 from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
-# Keep in step with roles/restore/tasks/main.yml, which finds "latest" with this pattern.
 SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.(ldif|json)$')
 ROSTER_COPY_SUFFIX = '.roster.yml'
 
@@ -42,10 +41,15 @@ def write_roster_copy(path, roster, snapshot_name):
         output.write(text)
 
 
+def newest_first(names):
+    """The snapshots among file ``names``, newest first, by the stamp in their names."""
+    snapshots = [name for name in names if SNAPSHOT_NAME.match(name)]
+    return sorted(snapshots, key=lambda name: SNAPSHOT_NAME.match(name).group('stamp'), reverse=True)
+
+
 def snapshots_newest_first(directory):
-    """The snapshot file names in ``directory``, newest first, by the stamp in their names."""
-    names = [name for name in os.listdir(directory) if SNAPSHOT_NAME.match(name)]
-    return sorted(names, key=lambda name: SNAPSHOT_NAME.match(name).group('stamp'), reverse=True)
+    """The snapshot file names in ``directory``, newest first."""
+    return newest_first(os.listdir(directory))
 
 
 def beyond_keep(directory, keep, taken):
