@@ -76,16 +76,14 @@ class LdapProvider(Provider):
         return users
 
     def read_departments(self):
-        return self._departments_of(
-            self.connection.search(self.departments_dn, '(objectClass=*)', list(DEPARTMENT_ATTRIBUTES)))
+        in_departments = below(self.departments_dn)
+        entries = self.connection.search(self.departments_dn, '(objectClass=*)', list(DEPARTMENT_ATTRIBUTES))
+        return self._departments_of((dn, attrs) for dn, attrs in entries if in_departments(dn))
 
     def _departments_of(self, entries):
-        """Departments (parents first) of the ``(dn, {attribute: [str]})`` entries of the departments subtree."""
+        """Departments (parents first) of the ``(dn, {attribute: [str]})`` entries below departments_dn."""
         nodes, members = {}, {}
-        in_departments = below(self.departments_dn)
         for dn, attrs in entries:
-            if not in_departments(dn):
-                continue
             classes = set(c.lower() for c in profile._attr(attrs, 'objectClass'))
             parent = parent_dn(dn)
             if 'organizationalunit' in classes:
