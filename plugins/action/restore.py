@@ -18,14 +18,14 @@ __metaclass__ = type
 
 import json
 import os
-import tempfile
 
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.mailops.mailbox.plugins.action.roster import RosterFailed, _Vault
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_POLICY
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import generate
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import render_passwords
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import PlayVault, RosterFailed
 
 MODULE = 'mailops.mailbox.restore'
 
@@ -42,7 +42,7 @@ class ActionModule(ActionBase):
             result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
             return result
         try:
-            vault = _Vault(self._loader, None)
+            vault = PlayVault(self._loader, None)
             candidates = self._candidates(args.get('src'), dest)
             if candidates:
                 _write(dest, vault.encrypt(render_passwords(candidates)))
@@ -84,14 +84,5 @@ class ActionModule(ActionBase):
 
 
 def _write(path, data):
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.passwords-', suffix='.tmp')
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'wb') as output:
-            output.write(data)
-        os.rename(temp, path)
-    except Exception:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    with atomic_write(path, 0o600, '.passwords-', binary=True) as output:
+        output.write(data)

@@ -17,9 +17,7 @@ import os
 import tempfile
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_text
-from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
-from ansible.plugins.action import ActionBase
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
@@ -29,6 +27,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.render i
     parse_passwords, parse_roster, render_passwords, render_roster, roster_comments, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
+    ControllerAction, PlayVault, RosterFailed, read_text,
+)
 
 PROBLEM_KEYS = ('row', 'column', 'value', 'message')
 # The message lists this many problems; the ``problems`` result has all of them.
@@ -37,29 +38,10 @@ ROSTER_MODE = 0o644
 PASSWORDS_MODE = 0o600
 
 
-class RosterFailed(Exception):
-    """Ends the task as failed with a message fit for the user; nothing has been written."""
+class ActionModule(ControllerAction):
+    argument_spec = ROSTER_ARGUMENT_SPEC
 
-    def __init__(self, message, **result):
-        super(RosterFailed, self).__init__(message)
-        self.result = dict(dict(changed=False), **result)
-
-
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False  # controller-side files only, whatever the host is
-    _supports_check_mode = True
-
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ROSTER_ARGUMENT_SPEC)
-        try:
-            result.update(self._generate(args))
-        except RosterFailed as exc:
-            result.update(exc.result, failed=True, msg=str(exc))
-        return result
-
-    def _generate(self, args):
+    def work(self, args):
         paths = _Paths(args)
         try:
             settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
@@ -69,7 +51,7 @@ class ActionModule(ActionBase):
             max_rows = max_rows_option(args['max_rows'])
         except ValueError as exc:
             raise RosterFailed(str(exc))
-        vault = _Vault(self._loader, args['vault_id'])
+        vault = PlayVault(self._loader, args['vault_id'])
         table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
         previous = _read_previous(paths.previous, args['previous'] is not None)
         existing_text = vault.read_passwords_text(paths.passwords_dest)
@@ -78,7 +60,7 @@ class ActionModule(ActionBase):
 
         comments = roster_comments(os.path.basename(paths.src), table.sha256, built.row_count)
         old_digest = file_sha256(paths.dest) if os.path.exists(paths.dest) else None
-        old_text = _read_text(paths.dest, 'dest') if self._task.diff else None
+        old_text = read_text(paths.dest, 'dest') if self._task.diff else None
         passwords_text = render_passwords(built.passwords)
         # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe)
         # is written again once, in the form Ansible never templates.
@@ -151,43 +133,6 @@ class _Paths:
                 raise RosterFailed('%s: the directory %s does not exist' % (name, os.path.dirname(path)))
 
 
-class _Vault:
-    """The play's vault secret: the one named by ``vault_id``, or the first one loaded."""
-
-    def __init__(self, loader, vault_id):
-        self.secrets = list(loader._vault.secrets or [])
-        loaded = [name for name, _secret in self.secrets]
-        if not self.secrets:
-            raise RosterFailed('no vault secret is loaded: the initial passwords are written encrypted with the '
-                               "play's vault secret, so run with --vault-id, --vault-password-file or --ask-vault-pass")
-        try:
-            self.vault_id, self.secret = match_encrypt_secret(self.secrets, vault_id)
-        except AnsibleVaultError:
-            raise RosterFailed('vault_id: no vault secret "%s" is loaded (loaded: %s)' % (vault_id, ', '.join(loaded)))
-        self.lib = VaultLib(self.secrets)
-
-    def encrypt(self, plaintext):
-        return self.lib.encrypt(to_bytes(plaintext), self.secret, vault_id=self.vault_id)
-
-    def read_passwords_text(self, path):
-        """The decrypted text of the existing vault file, or None when there is none yet."""
-        if not os.path.exists(path):
-            return None
-        data = _read_bytes(path, 'passwords_dest')
-        if not is_encrypted(data):
-            raise RosterFailed('passwords_dest: %s exists but is not ansible-vault encrypted: refusing to read or '
-                               'overwrite a file that may hold passwords in clear' % path)
-        try:
-            plaintext = self.lib.decrypt(data)
-        except AnsibleVaultError:
-            raise RosterFailed('passwords_dest: %s cannot be decrypted with the vault secrets loaded (%s): run with '
-                               'the vault secret it was written with' % (path, ', '.join(n for n, _s in self.secrets)))
-        try:
-            return to_text(plaintext, errors='surrogate_or_strict')
-        except UnicodeError:
-            raise RosterFailed('passwords_dest: %s is not UTF-8 once decrypted' % path)
-
-
 def _parse_passwords(path, text):
     try:
         return parse_passwords(text)
@@ -207,7 +152,7 @@ def _read_template(src, sheet, encoding, delimiter, max_rows):
 
 
 def _read_previous(path, given):
-    text = _read_text(path, 'previous')
+    text = read_text(path, 'previous')
     if text is None:
         if given:
             raise RosterFailed('previous: %s does not exist' % path)
@@ -232,24 +177,6 @@ def _build(table, settings, previous, existing_passwords):
                            % (len(problems), '' if len(problems) == 1 else 's', table.source_name, '\n- '.join(lines)),
                            problems=problems)
     return built
-
-
-def _read_bytes(path, option):
-    try:
-        with open(path, 'rb') as handle:
-            return handle.read()
-    except (IOError, OSError) as exc:
-        raise RosterFailed('%s: cannot read %s: %s' % (option, path, exc.strerror or exc))
-
-
-def _read_text(path, option):
-    """The file's text, or None when it does not exist."""
-    if not os.path.exists(path):
-        return None
-    try:
-        return _read_bytes(path, option).decode('utf-8')
-    except UnicodeDecodeError:
-        raise RosterFailed('%s: %s is not a UTF-8 text file' % (option, path))
 
 
 def _write_atomically(path, data, new_mode, option, already=None):

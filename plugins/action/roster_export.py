@@ -15,46 +15,28 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_text
-from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted
-from ansible.plugins.action import ActionBase
-
-from ansible_collections.mailops.mailbox.plugins.action.roster import (
-    PASSWORDS_MODE, ROSTER_MODE, RosterFailed, _read_text, _write_atomically,
-)
+from ansible_collections.mailops.mailbox.plugins.action.roster import PASSWORDS_MODE, ROSTER_MODE, _write_atomically
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export import (
     FORMATS, export_roster, file_bytes, masked_rows, read_rows, rows_text,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords, parse_roster
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
+    ControllerAction, RosterFailed, decrypt_vault_file, read_text,
+)
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _requires_connection = False  # controller-side files only, whatever the host is
-    _supports_check_mode = True
+class ActionModule(ControllerAction):
+    argument_spec = ROSTER_EXPORT_ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        _validation, args = self.validate_argument_spec(argument_spec=ROSTER_EXPORT_ARGUMENT_SPEC)
-        try:
-            result.update(self._export(args))
-        except RosterFailed as exc:
-            result.update(exc.result, failed=True, msg=str(exc))
-        except MissingLibrary as exc:
-            result.update(failed=True, changed=False, msg=missing_required_lib(exc.library), exception=exc.import_error)
-        return result
-
-    def _export(self, args):
+    def work(self, args):
         src = os.path.abspath(args['src'])
         dest = os.path.realpath(args['dest'])
         if not os.path.isdir(os.path.dirname(dest)):
             raise RosterFailed('dest: the directory %s does not exist' % os.path.dirname(dest))
-        text = _read_text(src, 'src')
+        text = read_text(src, 'src')
         if text is None:
             raise RosterFailed('src: %s does not exist' % src)
         try:
@@ -98,23 +80,12 @@ class ActionModule(ActionBase):
 
 def _read_passwords(loader, path):
     """``{email: Secret}`` of the ansible-vault file ``path``, decrypted with the play's vault secrets."""
-    data = _read_bytes(path)
-    if not is_encrypted(data):
-        raise RosterFailed('passwords_src: %s is not ansible-vault encrypted: give the passwords file that '
-                           'mailops.mailbox.roster wrote' % path)
-    secrets = list(loader._vault.secrets or [])
-    if not secrets:
-        raise RosterFailed('passwords_src: no vault secret is loaded to decrypt %s: run with --vault-id, '
-                           '--vault-password-file or --ask-vault-pass' % path)
+    text = decrypt_vault_file(list(loader._vault.secrets or []), path, 'passwords_src',
+                              'is not ansible-vault encrypted: give the passwords file that mailops.mailbox.roster wrote')
     try:
-        plaintext = VaultLib(secrets).decrypt(data)
-    except AnsibleVaultError:
-        raise RosterFailed('passwords_src: %s cannot be decrypted with the vault secrets loaded (%s)'
-                           % (path, ', '.join(name for name, _secret in secrets)))
-    try:
-        return parse_passwords(to_text(plaintext, errors='surrogate_or_strict'))
-    except (ValueError, UnicodeError) as exc:
-        raise RosterFailed('passwords_src: %s %s' % (path, exc if isinstance(exc, ValueError) else 'is not UTF-8'))
+        return parse_passwords(text)
+    except ValueError as exc:
+        raise RosterFailed('passwords_src: %s %s' % (path, exc))
 
 
 def _read_bytes(path):

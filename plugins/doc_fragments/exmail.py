@@ -6,10 +6,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.mailops.mailbox.plugins.doc_fragments.http_connection import http_suboptions
+
 
 class ModuleDocFragment(object):
     # The connection options of the exmail backend (Tencent Exmail).
     DOCUMENTATION = r'''
+requirements:
+  - requests >= 2.31 (for O(backend=exmail) and O(backend=graph))
 options:
   exmail:
     description:
@@ -45,26 +49,9 @@ options:
             backoff), so keep it small.
         type: int
         default: 4
-      timeout:
-        description:
-          - Seconds to wait for each HTTP request before failing.
-        type: int
-        default: 30
-      validate_certs:
-        description:
-          - Verify the API's TLS certificate and host name. Only set to V(false) for a lab.
-        type: bool
-        default: true
-      ca_path:
-        description:
-          - A PEM file of CA certificates to verify the API with. The system's trust store is used when omitted.
-        type: path
-      allow_plaintext:
-        description:
-          - Allow an V(http://) O(exmail.api_url) to a host other than this machine. The secret, the access token
-            and every new password would cross the network in clear, so it is refused unless this is set.
-        type: bool
-        default: false
-requirements:
-  - requests >= 2.31 (for O(backend=exmail) and O(backend=graph))
 '''
+
+
+# The HTTP options close the suboptions (see http_connection.py for why they are added here).
+ModuleDocFragment.DOCUMENTATION += http_suboptions(
+    'exmail', token_url=False, exposed='secret, the access token and every new password')

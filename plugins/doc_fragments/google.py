@@ -6,10 +6,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.mailops.mailbox.plugins.doc_fragments.http_connection import http_suboptions
+
 
 class ModuleDocFragment(object):
     # The connection options of the google backend (Google Workspace).
     DOCUMENTATION = r'''
+requirements:
+  - requests (for O(backend=google))
+  - cryptography (for O(backend=google), to sign the service account's JWT)
 options:
   google:
     description:
@@ -61,28 +66,9 @@ options:
             requests are retried with exponential backoff.
         type: int
         default: 4
-      timeout:
-        description:
-          - Seconds to wait for each HTTP request before failing.
-        type: int
-        default: 30
-      validate_certs:
-        description:
-          - Verify the TLS certificates of the API and the token endpoint. Only set to V(false) for a lab.
-        type: bool
-        default: true
-      ca_path:
-        description:
-          - A PEM file of CA certificates to verify the API with. The system's trust store is used when omitted.
-        type: path
-      allow_plaintext:
-        description:
-          - Allow an V(http://) O(google.api_url) or O(google.token_url) to a host other than this machine. The
-            signed assertion and the access token would cross the network in clear, so it is refused unless this
-            is set.
-        type: bool
-        default: false
-requirements:
-  - requests (for O(backend=google))
-  - cryptography (for O(backend=google), to sign the service account's JWT)
 '''
+
+
+# The HTTP options close the suboptions (see http_connection.py for why they are added here).
+ModuleDocFragment.DOCUMENTATION += http_suboptions(
+    'google', token_url=True, exposed='signed assertion and the access token')

@@ -6,6 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.mailops.mailbox.plugins.doc_fragments.http_connection import http_suboptions
+
 
 class ModuleDocFragment(object):
     # The connection options of the graph backend (Microsoft 365).
@@ -60,25 +62,9 @@ options:
         description:
           - The C(skuId) of a licence assigned to every new user with C(assignLicense). No licence when omitted.
         type: str
-      timeout:
-        description:
-          - Seconds to wait for each HTTP request before failing.
-        type: int
-        default: 30
-      validate_certs:
-        description:
-          - Verify the TLS certificates of the API and the token endpoint. Only set to V(false) for a lab.
-        type: bool
-        default: true
-      ca_path:
-        description:
-          - A PEM file of CA certificates to verify the API with. The system's trust store is used when omitted.
-        type: path
-      allow_plaintext:
-        description:
-          - Allow an V(http://) O(graph.api_url) or O(graph.token_url) to a host other than this machine. The
-            client secret, the access token and every new password would cross the network in clear, so it is
-            refused unless this is set.
-        type: bool
-        default: false
 '''
+
+
+# The HTTP options close the suboptions (see http_connection.py for why they are added here).
+ModuleDocFragment.DOCUMENTATION += http_suboptions(
+    'graph', token_url=True, exposed='client secret, the access token and every new password')

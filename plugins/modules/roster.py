@@ -48,19 +48,15 @@ description:
     on the same template rewrites neither file and reports C(changed=false).
 author:
   - mailops.mailbox contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.mailbox.controller_action
 attributes:
-  action:
-    description: Runs on the controller only, whatever the host of the task is.
-    support: full
   check_mode:
     description: Reports what would be written (RV(roster)) and writes nothing.
     support: full
   diff_mode:
     description: Shows the diff of the roster file. The passwords file is never shown.
     support: full
-  async:
-    description: Not supported.
-    support: none
 options:
   src:
     description:
@@ -324,18 +320,13 @@ problems:
             message: "\"zhang@@example.org\" is not an email address"}]
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.controller_only import fail_without_action_plugin
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 
 
 def main():
-    # The work needs the play's vault secret, which only the controller has: the action plugin
-    # plugins/action/roster.py does it. Reaching this module means it ran without that plugin.
-    module = AnsibleModule(argument_spec=ROSTER_ARGUMENT_SPEC, supports_check_mode=True)
-    module.fail_json(msg='mailops.mailbox.roster runs on the controller as an action plugin; it cannot run as a module '
-                         'on a managed host. Call it as a task of a play (ansible-playbook), with the collection '
-                         'installed, so that its action plugin handles it.')
+    # The work is in plugins/action/roster.py (it needs the play's vault secret).
+    fail_without_action_plugin('mailops.mailbox.roster', ROSTER_ARGUMENT_SPEC)
 
 
 if __name__ == '__main__':

@@ -36,19 +36,15 @@ description:
     or a log, and a workbook is not text.
 author:
   - mailops.mailbox contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.mailbox.controller_action
 attributes:
-  action:
-    description: Runs on the controller only, whatever the host of the task is.
-    support: full
   check_mode:
     description: Reports whether the file would change and writes nothing.
     support: full
   diff_mode:
     description: Shows the rows before and after as CSV text, passwords as C(********).
     support: full
-  async:
-    description: Not supported.
-    support: none
 options:
   src:
     description:
@@ -133,20 +129,15 @@ with_passwords:
   type: bool
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.controller_only import fail_without_action_plugin
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
 
 
 def main():
-    # The work needs the play's vault secret, which only the controller has: the action plugin
-    # plugins/action/roster_export.py does it. Reaching this module means it ran without that plugin.
-    module = AnsibleModule(argument_spec=ROSTER_EXPORT_ARGUMENT_SPEC, supports_check_mode=True)
-    module.fail_json(msg='mailops.mailbox.roster_export runs on the controller as an action plugin; it cannot run as a '
-                         'module on a managed host. Call it as a task of a play (ansible-playbook), with the '
-                         'collection installed, so that its action plugin handles it.')
+    # The work is in plugins/action/roster_export.py (it needs the play's vault secret).
+    fail_without_action_plugin('mailops.mailbox.roster_export', ROSTER_EXPORT_ARGUMENT_SPEC)
 
 
 if __name__ == '__main__':

@@ -29,6 +29,13 @@ def clean_lab(lab):
     return lab
 
 
+@pytest.fixture
+def site(clean_lab, tmp_path):
+    """The collection's playbooks against the clean lab (tests/integration/site_playbooks.py)."""
+    from tests.integration.site_playbooks import Site
+    return Site(clean_lab, tmp_path)
+
+
 @pytest.fixture(scope="session")
 def exmail_server():
     from tests.harness.fake_exmail import FakeExmail

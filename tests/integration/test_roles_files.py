@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from tests.integration.playbook import REPO, run_playbook_file
-from tests.integration.test_roles import DEPARTMENTS, site  # noqa: F401  # pylint: disable=unused-import
+from tests.integration.site_playbooks import DEPARTMENTS
 
 VAULT = str(Path(sys.executable).with_name("ansible-vault"))
 SNAPSHOT_NAME = re.compile(r"^[0-9]{8}T[0-9]{12}Z\.ldif$")

@@ -17,8 +17,8 @@ __metaclass__ = type
 
 import os
 import re
-import tempfile
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
 # Keep in step with roles/restore/tasks/main.yml, which finds "latest" with this pattern.
@@ -38,17 +38,8 @@ def write_roster_copy(path, roster, snapshot_name):
     text = roster_yaml(roster, comments=(
         'The directory as a roster when snapshot %s was taken (mailops.mailbox.snapshot).' % snapshot_name,
         'Every value is data from the directory, tagged !unsafe: Ansible never templates it.'))
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.roster-', suffix='.tmp')
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'w') as output:
-            output.write(text)
-        os.rename(temp, path)
-    except Exception:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    with atomic_write(path, 0o600, '.roster-') as output:
+        output.write(text)
 
 
 def snapshots_newest_first(directory):

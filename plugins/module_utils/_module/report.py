@@ -11,7 +11,8 @@ __metaclass__ = type
 import datetime
 import json
 import os
-import tempfile
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 
 ACTIONS = ('created', 'updated', 'disabled', 'deleted')
 
@@ -77,16 +78,8 @@ def render_markdown(name, report):
 
 def _write(path, text):
     """Write ``text`` to ``path`` atomically, mode 0640."""
-    handle, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix='.report-', suffix='.tmp')
-    try:
-        os.fchmod(handle, 0o640)
-        with os.fdopen(handle, 'w') as output:
-            output.write(text)
-        os.rename(temp, path)
-    except Exception:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    with atomic_write(path, 0o640, '.report-') as output:
+        output.write(text)
 
 
 def run_report(module):

@@ -10,7 +10,8 @@ verification on (``validate_certs``, ``ca_path``), ``http://`` refused except to
 unless ``allow_plaintext``. Messages name the service and what failed; they never hold a URL's
 query string, a token, a secret or a request body.
 
-A backend subclasses ``RestClient`` with ``fetch_token``, ``authorise`` and ``judge``.
+A backend subclasses ``RestClient`` with ``fetch_token`` (``oauth_token`` for an OAuth2 token
+endpoint), ``judge`` and, unless the token goes in an ``Authorization: Bearer`` header, ``authorise``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -82,6 +83,15 @@ def is_loopback(host):
         return False
 
 
+def json_body(response):
+    """The JSON object a response holds, or {} (no body, not JSON, not an object)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
 def retry_after(response):
     """Seconds a ``Retry-After`` header asks for (a number or an HTTP date), or None."""
     value = response.headers.get('Retry-After') if response is not None else None
@@ -108,6 +118,8 @@ class RestClient:
 
     #: What the messages call the service, for example "Exmail".
     service = 'the API'
+    #: The OAuth2 token endpoint, for ``oauth_token``.
+    token_url = None
 
     def __init__(self, options, pool_size=10):
         if requests is None:
@@ -131,8 +143,8 @@ class RestClient:
         raise NotImplementedError
 
     def authorise(self, kwargs, token):
-        """Put ``token`` into the request's ``kwargs`` (a header, or a query parameter)."""
-        raise NotImplementedError
+        """Put ``token`` into the request's ``kwargs``: by default an OAuth2 bearer header."""
+        kwargs['headers'] = dict(kwargs.get('headers') or {}, Authorization='Bearer ' + token)
 
     def judge(self, response):
         """``(OK, value)``, ``(RETRY, seconds_or_None)``, ``(TOKEN, message)`` or ``(ERROR, message)``."""
@@ -142,6 +154,24 @@ class RestClient:
 
     def close(self):
         self.session.close()
+
+    def oauth_token(self, form, retry_statuses, refused):
+        """``(token, seconds_valid)`` from the OAuth2 token endpoint ``self.token_url``: ``form()`` is
+        the body of each attempt, answers with a status in ``retry_statuses`` are waited out, and
+        ``refused(status, error)`` is the message of the ProviderError when it gives no token."""
+        waits = RetryWaits('token', self)
+        while True:
+            response = self.send('POST', self.token_url, data=form())
+            if response.status_code in retry_statuses:
+                waits.wait(retry_after(response))
+                continue
+            body = json_body(response)
+            if response.status_code == 200 and body.get('access_token'):
+                try:
+                    return body['access_token'], float(body.get('expires_in') or 3599)
+                except (TypeError, ValueError):
+                    pass
+            raise ProviderError(refused(response.status_code, body.get('error') or 'no access_token'))
 
     def token(self, stale=None):
         """The cached token, fetched when there is none, it has expired, or it is ``stale`` (the

@@ -24,10 +24,8 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model impo
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
     ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, http_options, in_flight, retry_after,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError, owners_by_address,
-)
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
 
 DEFAULT_API_URL = 'https://api.exmail.qq.com/cgi-bin'
 ROOT_DEPARTMENT = 1
@@ -121,25 +119,17 @@ class ExmailError(object):
         return 'errcode %d: %s' % (self.code, self.message)
 
 
-class ExmailProvider(JsonSnapshots, Provider):
+class ExmailProvider(HostedProvider):
     name = 'exmail'
     capabilities = Capabilities(verify_passwords=False, departments=True, snapshot_format='json',
                                 max_aliases=MAX_SLAVES, password_on_create=True, department_descriptions=False)
+    client_class = ExmailClient
+    scope_option = 'corp_id'
+    email_field = 'userid'
 
     def __init__(self, options):
-        self.options = options
-        self.client = ExmailClient(options)
+        super(ExmailProvider, self).__init__(options)
         self._departments = None  # id -> {id, name, parentid}
-        self._users = None
-
-    def connect(self):
-        self.client.token()
-
-    def close(self):
-        self.client.close()
-
-    def snapshot_scope(self):
-        return self.options['corp_id']
 
     # Reading -------------------------------------------------------------------------------
 
@@ -163,30 +153,22 @@ class ExmailProvider(JsonSnapshots, Provider):
             return None
         return ids[0]
 
-    def _user_list(self):
-        if self._users is None:
-            body = self.client.get('user/list', 'user/list', department_id=ROOT_DEPARTMENT, fetch_child=1)
-            self._users = body.get('userlist') or []
-        return self._users
+    def list_users(self):
+        body = self.client.get('user/list', 'user/list', department_id=ROOT_DEPARTMENT, fetch_child=1)
+        return body.get('userlist') or []
 
-    def read_users(self, emails=None):
-        users = []
-        for item in self._user_list():
-            email = str(item.get('userid') or '').lower()
-            if not email or (emails is not None and email not in emails):
-                continue
-            ids = [int(i) for i in item.get('department') or [] if int(i) != ROOT_DEPARTMENT]
-            fields = dict(
-                name=item.get('name') or None,
-                department=self._name_of(ids[0]) if ids else None,
-                title=item.get('position') or None,
-                employee_id=item.get('extid') or None,
-                mobile=item.get('mobile') or None,
-                aliases=sorted(str(a).lower() for a in item.get('slaves') or []),
-                state='present' if str(item.get('enable', 1)) == '1' else 'disabled',
-            )
-            users.append(CurrentUser(email, fields, ref=dict(userid=item.get('userid'), departments=ids)))
-        return users
+    def to_user(self, email, item):
+        ids = [int(i) for i in item.get('department') or [] if int(i) != ROOT_DEPARTMENT]
+        fields = dict(
+            name=item.get('name') or None,
+            department=self._name_of(ids[0]) if ids else None,
+            title=item.get('position') or None,
+            employee_id=item.get('extid') or None,
+            mobile=item.get('mobile') or None,
+            aliases=sorted(str(a).lower() for a in item.get('slaves') or []),
+            state='present' if str(item.get('enable', 1)) == '1' else 'disabled',
+        )
+        return CurrentUser(email, fields, ref=dict(userid=item.get('userid'), departments=ids))
 
     def read_departments(self):
         nodes = self._department_nodes()
@@ -201,13 +183,6 @@ class ExmailProvider(JsonSnapshots, Provider):
             department_id = int(nodes[department_id].get('parentid') or ROOT_DEPARTMENT)
             depth += 1
         return depth
-
-    def read_address_owners(self, addresses=None):
-        """Every address of the organisation by the user (email) holding it."""
-        return owners_by_address(self.read_users(), addresses)
-
-    def entry_key(self, email, current=None):
-        return email
 
     def department_users(self, name):
         department_id = self._id_of(name)
@@ -228,8 +203,7 @@ class ExmailProvider(JsonSnapshots, Provider):
 
     # Writing -------------------------------------------------------------------------------
 
-    def apply_users(self, changes, stop_on_error=False):
-        self._users = None  # what was read is out of date once this writes
+    def write_users(self, changes, stop_on_error):
         return in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
 
     def _apply_user(self, change):

@@ -37,12 +37,10 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name, split_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
-    ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, http_options, in_flight, retry_after,
+    ERROR, OK, RETRY, TOKEN, Refused, RestClient, check_http_options, http_options, in_flight, json_body, retry_after,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError,
-)
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -142,46 +140,25 @@ class GoogleClient(RestClient):
         self.subject = options['admin_subject']
 
     def fetch_token(self):
-        waits = RetryWaits('token', self)
-        while True:
-            assertion = signed_jwt(self.key, self.subject, self.token_url)
-            response = self.send('POST', self.token_url, data=dict(grant_type=JWT_BEARER, assertion=assertion))
-            if response.status_code in (429, 500, 503):
-                waits.wait(retry_after(response))
-                continue
-            body = _json(response)
-            if response.status_code == 200 and body.get('access_token'):
-                try:
-                    return body['access_token'], float(body.get('expires_in') or 3599)
-                except (TypeError, ValueError):
-                    pass
-            raise ProviderError('Google refused a token to service account %s acting for %s (HTTP %d, %s); check the '
-                                'key, its domain-wide delegation of the directory user and org unit scopes, and '
-                                'google.admin_subject' % (self.key['client_email'], self.subject, response.status_code,
-                                                          body.get('error') or 'no access_token'))
-
-    def authorise(self, kwargs, token):
-        kwargs['headers'] = dict(kwargs.get('headers') or {}, Authorization='Bearer ' + token)
+        # A new assertion for each attempt: it carries its issue time.
+        return self.oauth_token(
+            lambda: dict(grant_type=JWT_BEARER, assertion=signed_jwt(self.key, self.subject, self.token_url)),
+            (429, 500, 503), lambda status, error: (
+                'Google refused a token to service account %s acting for %s (HTTP %d, %s); check the key, its '
+                'domain-wide delegation of the directory user and org unit scopes, and google.admin_subject'
+                % (self.key['client_email'], self.subject, status, error)))
 
     def judge(self, response):
         status = response.status_code
         if 200 <= status < 300:
-            return OK, _json(response) if response.content else {}
-        body = _json(response)
+            return OK, json_body(response) if response.content else {}
+        body = json_body(response)
         if status == 401:
             return TOKEN, google_error(status, body)
         if status in (429, 503) or (status == 403 and _reason(body) in THROTTLED_REASONS):
             # Google asks for exponential backoff; a Retry-After, when sent, is honoured.
             return RETRY, retry_after(response)
         return ERROR, google_error(status, body)
-
-
-def _json(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _reason(body):
@@ -224,28 +201,19 @@ def _replace_typed(items, kind, value):
     return kept + ([dict(type=kind, value=value)] if value else [])
 
 
-class GoogleProvider(JsonSnapshots, Provider):
+class GoogleProvider(HostedProvider):
     name = 'google'
     capabilities = Capabilities(verify_passwords=False, departments=True, snapshot_format='json',
                                 max_aliases=MAX_ALIASES, password_on_create=True)
+    client_class = GoogleClient
+    scope_option = 'customer'
+    email_field = 'primaryEmail'
 
     def __init__(self, options):
-        self.options = options
-        self.client = GoogleClient(options)
-        self.api_url = options['api_url']
+        super(GoogleProvider, self).__init__(options)
         self.customer = options['customer']
         self.hasher = PasswordHasher('sha512_crypt')
-        self._users = None
         self._units = None
-
-    def connect(self):
-        self.client.token()
-
-    def close(self):
-        self.client.close()
-
-    def snapshot_scope(self):
-        return self.customer
 
     def _url(self, path, **query):
         url = self.api_url + path
@@ -255,20 +223,17 @@ class GoogleProvider(JsonSnapshots, Provider):
 
     # Reading -------------------------------------------------------------------------------
 
-    def _user_list(self):
-        if self._users is None:
-            users, page = [], None
-            while True:
-                query = dict(customer=self.customer, projection='full', maxResults=PAGE_SIZE)
-                if page:
-                    query['pageToken'] = page
-                body = self.client.call('GET', self._url('/users', **query), 'users.list')
-                users.extend(body.get('users') or [])
-                page = body.get('nextPageToken')
-                if not page:
-                    break
-            self._users = users
-        return self._users
+    def list_users(self):
+        users, page = [], None
+        while True:
+            query = dict(customer=self.customer, projection='full', maxResults=PAGE_SIZE)
+            if page:
+                query['pageToken'] = page
+            body = self.client.call('GET', self._url('/users', **query), 'users.list')
+            users.extend(body.get('users') or [])
+            page = body.get('nextPageToken')
+            if not page:
+                return users
 
     def _org_units(self):
         """``{orgUnitPath: unit}`` of every org unit below the root."""
@@ -286,30 +251,24 @@ class GoogleProvider(JsonSnapshots, Provider):
         paths = [p for p, u in self._org_units().items() if u.get('name') == name]
         return paths[0] if len(paths) == 1 else None
 
-    def read_users(self, emails=None):
-        users = []
-        for item in self._user_list():
-            email = str(item.get('primaryEmail') or '').lower()
-            if not email or (emails is not None and email not in emails):
-                continue
-            name = item.get('name') or {}
-            organization = _primary_organization(item.get('organizations')) or {}
-            external = _typed(item.get('externalIds'), 'organization') or {}
-            phone = _typed(item.get('phones'), 'mobile') or {}
-            fields = dict(
-                name=join_name(name.get('familyName'), name.get('givenName')),
-                department=organization.get('department') or None,
-                title=organization.get('title') or None,
-                employee_id=external.get('value') or None,
-                mobile=phone.get('value') or None,
-                aliases=sorted(set(str(a).lower() for a in item.get('aliases') or [])),
-                state='disabled' if item.get('suspended') else 'present',
-            )
-            ref = dict(id=item.get('id'), unit=item.get('orgUnitPath') or ROOT,
-                       organizations=item.get('organizations') or [], externalIds=item.get('externalIds') or [],
-                       phones=item.get('phones') or [])
-            users.append(CurrentUser(email, fields, ref=ref))
-        return users
+    def to_user(self, email, item):
+        name = item.get('name') or {}
+        organization = _primary_organization(item.get('organizations')) or {}
+        external = _typed(item.get('externalIds'), 'organization') or {}
+        phone = _typed(item.get('phones'), 'mobile') or {}
+        fields = dict(
+            name=join_name(name.get('familyName'), name.get('givenName')),
+            department=organization.get('department') or None,
+            title=organization.get('title') or None,
+            employee_id=external.get('value') or None,
+            mobile=phone.get('value') or None,
+            aliases=sorted(set(str(a).lower() for a in item.get('aliases') or [])),
+            state='disabled' if item.get('suspended') else 'present',
+        )
+        ref = dict(id=item.get('id'), unit=item.get('orgUnitPath') or ROOT,
+                   organizations=item.get('organizations') or [], externalIds=item.get('externalIds') or [],
+                   phones=item.get('phones') or [])
+        return CurrentUser(email, fields, ref=ref)
 
     def read_departments(self):
         units = self._org_units()
@@ -338,11 +297,8 @@ class GoogleProvider(JsonSnapshots, Provider):
 
     # Writing -------------------------------------------------------------------------------
 
-    def apply_users(self, changes, stop_on_error=False):
-        try:
-            yield from in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
-        finally:
-            self._users = None  # read again after writes (a restore checks what it did)
+    def write_users(self, changes, stop_on_error):
+        return in_flight(changes, self._apply_user, self.options['max_in_flight'], stop_on_error)
 
     def _apply_user(self, change):
         """The calls that carry out ``change``; returns the API's refusal as a message, None when

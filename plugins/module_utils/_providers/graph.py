@@ -28,13 +28,11 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
-    ERROR, OK, RETRY, TOKEN, RestClient, RetryWaits, check_http_options, http_options, origin, parse_retry_after,
-    retry_after,
+    ERROR, OK, RETRY, TOKEN, RestClient, RetryWaits, check_http_options, http_options, json_body, origin,
+    parse_retry_after, retry_after,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError, owners_by_address,
-)
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
 
 DEFAULT_API_URL = 'https://graph.microsoft.com/v1.0'
 TOKEN_URL = 'https://login.microsoftonline.com/%s/oauth2/v2.0/token'
@@ -82,44 +80,23 @@ class GraphClient(RestClient):
         self._secret = options['client_secret']
 
     def fetch_token(self):
-        waits = RetryWaits('token', self)
-        while True:
-            response = self.send('POST', self.token_url, data=dict(
-                grant_type='client_credentials', client_id=self.client_id, client_secret=self._secret, scope=SCOPE))
-            if response.status_code in (429, 503):
-                waits.wait(retry_after(response))
-                continue
-            body = _json(response)
-            if response.status_code == 200 and body.get('access_token'):
-                try:
-                    return body['access_token'], float(body.get('expires_in') or 3599)
-                except (TypeError, ValueError):
-                    pass
-            raise ProviderError('Microsoft identity platform refused the credentials of client_id %s in tenant %s '
-                                '(HTTP %d, %s); check graph.tenant_id, graph.client_id and graph.client_secret'
-                                % (self.client_id, self.tenant_id, response.status_code,
-                                   body.get('error') or 'no access_token'))
-
-    def authorise(self, kwargs, token):
-        kwargs['headers'] = dict(kwargs.get('headers') or {}, Authorization='Bearer ' + token)
+        return self.oauth_token(
+            lambda: dict(grant_type='client_credentials', client_id=self.client_id, client_secret=self._secret,
+                         scope=SCOPE),
+            (429, 503), lambda status, error: (
+                'Microsoft identity platform refused the credentials of client_id %s in tenant %s (HTTP %d, %s); '
+                'check graph.tenant_id, graph.client_id and graph.client_secret'
+                % (self.client_id, self.tenant_id, status, error)))
 
     def judge(self, response):
         status = response.status_code
         if 200 <= status < 300:
-            return OK, _json(response) if status != 204 else {}
+            return OK, json_body(response) if status != 204 else {}
         if status == 401:
-            return TOKEN, graph_error(status, _json(response))
+            return TOKEN, graph_error(status, json_body(response))
         if status in (429, 503, 504):
             return RETRY, retry_after(response)
-        return ERROR, graph_error(status, _json(response))
-
-
-def _json(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        return ERROR, graph_error(status, json_body(response))
 
 
 def graph_error(status, body):
@@ -130,76 +107,48 @@ def graph_error(status, body):
     return 'HTTP %s' % status
 
 
-class GraphProvider(JsonSnapshots, Provider):
+class GraphProvider(HostedProvider):
     name = 'graph'
     capabilities = Capabilities(verify_passwords=False, departments=False, snapshot_format='json',
                                 read_only_keys=('aliases',), password_on_create=True, department_descriptions=False)
-
-    def __init__(self, options):
-        self.options = options
-        self.client = GraphClient(options)
-        self.api_url = options['api_url']
-        self._users = None
-
-    def connect(self):
-        self.client.token()
-
-    def close(self):
-        self.client.close()
-
-    def snapshot_scope(self):
-        return self.options['tenant_id']
+    client_class = GraphClient
+    scope_option = 'tenant_id'
+    email_field = 'userPrincipalName'
 
     # Reading -------------------------------------------------------------------------------
 
-    def _user_list(self):
-        if self._users is None:
-            users = []
-            url = '%s/users?$select=%s&$top=%d' % (self.api_url, ','.join(SELECT), PAGE_SIZE)
-            while url:
-                body = self.client.call('GET', url, 'read users')
-                users.extend(body.get('value') or [])
-                url = body.get('@odata.nextLink')
-                # The token goes only where the users came from: never follow a link elsewhere.
-                if url and origin(url) != origin(self.api_url):
-                    raise ProviderError('Microsoft Graph sent a next page link to %s, not %s; refusing to follow it'
-                                        % (origin(url), origin(self.api_url)))
-            self._users = users
-        return self._users
-
-    def read_users(self, emails=None):
+    def list_users(self):
         users = []
-        for item in self._user_list():
-            email = str(item.get('userPrincipalName') or '').lower()
-            if not email or (emails is not None and email not in emails):
-                continue
-            fields = dict((key, item.get(prop) or None) for key, prop in PROPERTIES)
-            fields['aliases'] = sorted(set(
-                a[5:].lower() for a in item.get('proxyAddresses') or []
-                if a[:5].lower() == 'smtp:' and a[5:].lower() != email))
-            fields['state'] = 'present' if item.get('accountEnabled', True) else 'disabled'
-            users.append(CurrentUser(email, fields, ref=dict(id=item.get('id'))))
+        url = '%s/users?$select=%s&$top=%d' % (self.api_url, ','.join(SELECT), PAGE_SIZE)
+        while url:
+            body = self.client.call('GET', url, 'read users')
+            users.extend(body.get('value') or [])
+            url = body.get('@odata.nextLink')
+            # The token goes only where the users came from: never follow a link elsewhere.
+            if url and origin(url) != origin(self.api_url):
+                raise ProviderError('Microsoft Graph sent a next page link to %s, not %s; refusing to follow it'
+                                    % (origin(url), origin(self.api_url)))
         return users
+
+    def to_user(self, email, item):
+        fields = dict((key, item.get(prop) or None) for key, prop in PROPERTIES)
+        fields['aliases'] = sorted(set(
+            a[5:].lower() for a in item.get('proxyAddresses') or []
+            if a[:5].lower() == 'smtp:' and a[5:].lower() != email))
+        fields['state'] = 'present' if item.get('accountEnabled', True) else 'disabled'
+        return CurrentUser(email, fields, ref=dict(id=item.get('id')))
 
     def read_departments(self):
         """Graph has no department objects: the departments are the texts users hold."""
         names = sorted(set(u.fields['department'] for u in self.read_users() if u.fields.get('department')))
         return [Department(name) for name in names]
 
-    def read_address_owners(self, addresses=None):
-        """Every address of the organisation by the user (email) holding it."""
-        return owners_by_address(self.read_users(), addresses)
-
-    def entry_key(self, email, current=None):
-        return email
-
     def department_users(self, name):
         return sum(1 for u in self.read_users() if u.fields.get('department') == name)
 
     # Writing -------------------------------------------------------------------------------
 
-    def apply_users(self, changes, stop_on_error=False):
-        self._users = None  # what was read is out of date once this writes
+    def write_users(self, changes, stop_on_error):
         changes = list(changes)
         licensed = []
         for start in range(0, len(changes), BATCH_SIZE):

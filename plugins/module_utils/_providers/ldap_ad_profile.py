@@ -22,7 +22,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_attributes import AttributeMap
 
 OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'user')
 USER_FILTER = '(&(objectCategory=person)(objectClass=user))'
@@ -105,37 +105,26 @@ def entry_to_user(dn, attrs):
     return CurrentUser(email, fields, ref=dict(dn=dn, sam=_one(attrs, 'sAMAccountName'), control=control))
 
 
-def _name_attributes(name):
-    family, given = split_name(name)
-    return dict(displayName=[name], sn=[family or name], givenName=[given] if given else [])
+def _state_attributes(change):
+    """userAccountControl when the state changes its ACCOUNTDISABLE bit."""
+    control = account_control(change.current.ref['control'], change.after['state'] == 'disabled')
+    return dict(userAccountControl=[str(control)]) if control != change.current.ref['control'] else {}
+
+
+# cn is the sAMAccountName (the object's name), so only displayName holds the whole name.
+ATTRIBUTE_MAP = AttributeMap(SIMPLE_ATTRIBUTES, full_name=('displayName',),
+                             addresses=lambda email, aliases: dict(proxyAddresses=proxy_addresses(email, aliases)),
+                             state=_state_attributes)
 
 
 def user_attributes(entry, sam):
     """Attributes of a new user object for a roster entry, password aside."""
-    attrs = dict(objectClass=list(OBJECT_CLASSES), cn=[sam], sAMAccountName=[sam], userPrincipalName=[entry['email']],
-                 mail=[entry['email']], proxyAddresses=proxy_addresses(entry['email'], entry['aliases']),
-                 userAccountControl=[str(account_control(None, entry['state'] == 'disabled'))])
-    attrs.update(_name_attributes(entry['name']))
-    for key, attribute in SIMPLE_ATTRIBUTES:
-        if entry.get(key) not in (None, ''):
-            attrs[attribute] = [entry[key]]
-    return dict((k, v) for k, v in attrs.items() if v)
+    return ATTRIBUTE_MAP.new_entry(entry, dict(
+        objectClass=list(OBJECT_CLASSES), cn=[sam], sAMAccountName=[sam], userPrincipalName=[entry['email']],
+        mail=[entry['email']], proxyAddresses=proxy_addresses(entry['email'], entry['aliases']),
+        userAccountControl=[str(account_control(None, entry['state'] == 'disabled'))]))
 
 
 def attribute_changes(change):
     """``{attribute: [values] or []}`` for the roster keys a change touches ([] removes)."""
-    after = change.after
-    result = {}
-    for key in change.changed_keys:
-        if key == 'name':
-            result.update(_name_attributes(after['name']))
-        elif key == 'aliases':
-            result['proxyAddresses'] = proxy_addresses(after['email'], after['aliases'])
-        elif key == 'state':
-            control = account_control(change.current.ref['control'], after['state'] == 'disabled')
-            if control != change.current.ref['control']:
-                result['userAccountControl'] = [str(control)]
-        else:
-            attribute = dict(SIMPLE_ATTRIBUTES)[key]
-            result[attribute] = [after[key]] if after.get(key) not in (None, '') else []
-    return result
+    return ATTRIBUTE_MAP.changes(change)

@@ -23,7 +23,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_attributes import AttributeMap
 
 OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'inetOrgPerson')
 PERSON_CLASS = 'inetOrgPerson'
@@ -67,11 +67,6 @@ def is_locked(value):
     return bool(match and match.group(2).startswith(LOCK_MARKER))
 
 
-def _first(attrs, name):
-    values = attrs.get(name) or attrs.get(name.lower())
-    return values[0] if values else None
-
-
 def _attr(attrs, name):
     """Attribute lookup that ignores case, as LDAP does."""
     for key, values in attrs.items():
@@ -109,31 +104,21 @@ def entry_to_user(dn, attrs):
                        credential=credential, foreign_lock=bool(ppolicy_lock) and not ours)
 
 
-def _name_attributes(name):
-    family, given = split_name(name)
-    return dict(cn=[name], displayName=[name], sn=[family or name], givenName=[given] if given else [])
+def _addresses(email, aliases):
+    return dict(mail=[email] + list(aliases))
+
+
+# The state is not an attribute here: it is the lock marker in userPassword (ldap.py writes it).
+ATTRIBUTE_MAP = AttributeMap(SIMPLE_ATTRIBUTES, full_name=('cn', 'displayName'), addresses=_addresses)
 
 
 def user_attributes(entry, uid):
     """Attributes (without password) of a new entry for a roster entry."""
-    attrs = dict(objectClass=list(OBJECT_CLASSES), uid=[uid], mail=[entry['email']] + list(entry['aliases']))
-    attrs.update(_name_attributes(entry['name']))
-    for key, attribute in SIMPLE_ATTRIBUTES:
-        if entry.get(key) not in (None, ''):
-            attrs[attribute] = [entry[key]]
-    return dict((k, v) for k, v in attrs.items() if v)
+    attrs = dict(objectClass=list(OBJECT_CLASSES), uid=[uid])
+    attrs.update(_addresses(entry['email'], entry['aliases']))
+    return ATTRIBUTE_MAP.new_entry(entry, attrs)
 
 
 def attribute_changes(change):
     """``{attribute: [values] or []}`` for the roster keys a change touches ([] removes)."""
-    after = change.after
-    result = {}
-    for key in change.changed_keys:
-        if key == 'name':
-            result.update(_name_attributes(after['name']))
-        elif key == 'aliases':
-            result['mail'] = [after['email']] + list(after['aliases'])
-        elif key != 'state':
-            attribute = dict(SIMPLE_ATTRIBUTES)[key]
-            result[attribute] = [after[key]] if after.get(key) not in (None, '') else []
-    return result
+    return ATTRIBUTE_MAP.changes(change)

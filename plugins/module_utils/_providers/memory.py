@@ -14,9 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, MANAGED_KEYS, Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import (
-    Capabilities, Provider, ProviderError, owners_by_address,
-)
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, Provider, ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import JsonSnapshots
 
 MEMORY_CAPABILITIES = Capabilities(verify_passwords=True, departments=True, snapshot_format='json')
@@ -65,13 +63,6 @@ class MemoryProvider(JsonSnapshots, Provider):
             name = self.departments[name]['parent']
             depth += 1
         return depth
-
-    def read_address_owners(self, addresses=None):
-        """Every address of the organisation by the user (email) holding it."""
-        return owners_by_address(self.read_users(), addresses)
-
-    def entry_key(self, email, current=None):
-        return email
 
     def department_users(self, name):
         return sum(1 for fields in self.users.values() if fields.get('department') == name)

@@ -10,8 +10,8 @@ __metaclass__ = type
 
 import hashlib
 import os
-import tempfile
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 
@@ -35,23 +35,15 @@ class WrittenSnapshot:
 
 def write_private(path, chunks):
     """Write the byte strings of ``chunks`` to ``path``, mode 0600, replacing it only once the whole
-    file is written; returns the SHA-256 (hex) of what was written."""
-    directory = os.path.dirname(os.path.abspath(path))
+    file is on disk; returns the SHA-256 (hex) of what was written."""
     digest = hashlib.sha256()
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.snapshot-', suffix='.tmp')
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'wb') as output:
-            for chunk in chunks:
-                digest.update(chunk)
-                output.write(chunk)
-            output.flush()
-            os.fsync(output.fileno())
-        os.rename(temp, path)
-    except Exception:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    with atomic_write(path, 0o600, '.snapshot-', binary=True) as output:
+        for chunk in chunks:
+            digest.update(chunk)
+            output.write(chunk)
+        # A backup is what a restore will need after a crash: on disk before it takes the name.
+        output.flush()
+        os.fsync(output.fileno())
     return digest.hexdigest()
 
 

@@ -9,6 +9,7 @@ import stat
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.action import roster as action
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import PlayVault
 
 
 def test_files_are_written_through_a_private_temporary_file(tmp_path, monkeypatch):
@@ -59,7 +60,7 @@ class _Loader:
 
 def test_no_vault_secret_is_a_clear_failure():
     with pytest.raises(action.RosterFailed) as error:
-        action._Vault(_Loader(), None)
+        PlayVault(_Loader(), None)
     assert 'no vault secret is loaded' in str(error.value)
 
 

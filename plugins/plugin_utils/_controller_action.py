@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the controller-side action plugins (roster, roster_export, restore) share: the task that
+checks its options and fails with a message fit for the user, reading the files it is given, and
+the play's vault secrets (encrypting with one, decrypting a vault file)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+
+
+class RosterFailed(Exception):
+    """Ends the task as failed with a message fit for the user; nothing has been written."""
+
+    def __init__(self, message, **result):
+        super(RosterFailed, self).__init__(message)
+        self.result = dict(dict(changed=False), **result)
+
+
+class ControllerAction(ActionBase):
+    """A task on the controller's own files, whatever the host is: its options are checked against
+    ``argument_spec``, ``work(args)`` returns the result, and RosterFailed or a missing library
+    ends it as failed."""
+
+    TRANSFERS_FILES = False
+    _requires_connection = False  # controller-side files only, whatever the host is
+    _supports_check_mode = True
+    argument_spec = None
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ControllerAction, self).run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=self.argument_spec)
+        try:
+            result.update(self.work(args))
+        except RosterFailed as exc:
+            result.update(exc.result, failed=True, msg=str(exc))
+        except MissingLibrary as exc:
+            result.update(failed=True, changed=False, msg=missing_required_lib(exc.library), exception=exc.import_error)
+        return result
+
+    def work(self, args):
+        """The task's result from its checked options; RosterFailed to fail it."""
+        raise NotImplementedError
+
+
+def read_bytes(path, option):
+    try:
+        with open(path, 'rb') as handle:
+            return handle.read()
+    except (IOError, OSError) as exc:
+        raise RosterFailed('%s: cannot read %s: %s' % (option, path, exc.strerror or exc))
+
+
+def read_text(path, option):
+    """The file's text, or None when it does not exist."""
+    if not os.path.exists(path):
+        return None
+    try:
+        return read_bytes(path, option).decode('utf-8')
+    except UnicodeDecodeError:
+        raise RosterFailed('%s: %s is not a UTF-8 text file' % (option, path))
+
+
+def decrypt_vault_file(secrets, path, option, not_encrypted, undecryptable=''):
+    """The decrypted text of the ansible-vault file ``path`` (given as ``option``), with the play's
+    vault ``secrets``; ``not_encrypted`` ends the message for a file that is not vault encrypted,
+    ``undecryptable`` the one for a file none of the secrets open."""
+    data = read_bytes(path, option)
+    if not is_encrypted(data):
+        raise RosterFailed('%s: %s %s' % (option, path, not_encrypted))
+    if not secrets:
+        raise RosterFailed('%s: no vault secret is loaded to decrypt %s: run with --vault-id, --vault-password-file '
+                           'or --ask-vault-pass' % (option, path))
+    try:
+        plaintext = VaultLib(secrets).decrypt(data)
+    except AnsibleVaultError:
+        raise RosterFailed('%s: %s cannot be decrypted with the vault secrets loaded (%s)%s'
+                           % (option, path, ', '.join(name for name, _secret in secrets), undecryptable))
+    try:
+        return to_text(plaintext, errors='surrogate_or_strict')
+    except UnicodeError:
+        raise RosterFailed('%s: %s is not UTF-8 once decrypted' % (option, path))
+
+
+class PlayVault:
+    """The play's vault secret: the one named by ``vault_id``, or the first one loaded."""
+
+    def __init__(self, loader, vault_id):
+        self.secrets = list(loader._vault.secrets or [])
+        loaded = [name for name, _secret in self.secrets]
+        if not self.secrets:
+            raise RosterFailed('no vault secret is loaded: the initial passwords are written encrypted with the '
+                               "play's vault secret, so run with --vault-id, --vault-password-file or --ask-vault-pass")
+        try:
+            self.vault_id, self.secret = match_encrypt_secret(self.secrets, vault_id)
+        except AnsibleVaultError:
+            raise RosterFailed('vault_id: no vault secret "%s" is loaded (loaded: %s)' % (vault_id, ', '.join(loaded)))
+        self.lib = VaultLib(self.secrets)
+
+    def encrypt(self, plaintext):
+        return self.lib.encrypt(to_bytes(plaintext), self.secret, vault_id=self.vault_id)
+
+    def read_passwords_text(self, path):
+        """The decrypted text of the existing vault file, or None when there is none yet."""
+        if not os.path.exists(path):
+            return None
+        return decrypt_vault_file(
+            self.secrets, path, 'passwords_dest',
+            'exists but is not ansible-vault encrypted: refusing to read or overwrite a file that may hold passwords '
+            'in clear', undecryptable=': run with the vault secret it was written with')
