@@ -146,7 +146,7 @@ class LdapConnection:
                 raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
             for dn, entry in data:
                 if dn is not None:  # None marks a search reference
-                    yield dn, (dict((k, [v.decode('utf-8') for v in vals]) for k, vals in entry.items())
+                    yield dn, ({k: [v.decode('utf-8') for v in vals] for k, vals in entry.items()}
                                if decode else entry)
             cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
             if not cookies or not cookies[0]:
