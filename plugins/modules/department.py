@@ -57,6 +57,9 @@ options:
     description:
       - A roster vars file (as M(mailops.mailbox.roster) writes it) to read O(departments) from,
         C(mailbox_roster.departments). The file must be on the host the module runs on.
+      - The file's users are validated as M(mailops.mailbox.users) validates them, and any problem
+        fails the module before anything is written, so a roster with a bad row changes nothing,
+        although departments are applied before users.
       - One of O(name), O(departments) and O(departments_file) is required.
     type: path
 '''

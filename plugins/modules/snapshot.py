@@ -112,7 +112,7 @@ sha256:
   returned: success and not check mode
   type: str
 verified:
-  description: The file was read back and held as many entries as the directory.
+  description: The file was read back from disk and holds exactly the bytes written, every entry read from the directory.
   returned: success and not check mode
   type: bool
 roster:

@@ -182,3 +182,24 @@ def test_documented_flow_relative_files_one_users_run_and_a_quick_report(site, c
     assert again.rc == 0 and again.stats["changed"] == 0
     modules = [r["_task"] for r in again.results() if r.get("invocation") and not r.get("skipped")]
     assert len(modules) <= 5, modules
+
+
+def test_a_bad_row_in_the_roster_file_applies_nothing_not_even_its_new_department(site, clean_lab, tmp_path):
+    """The departments step comes first: it must refuse the roster a users row makes invalid too."""
+    vault_pass = tmp_path / "vault-pass"
+    vault_pass.write_text("files-secret\n")
+    users = [dict(user, department="Legal") for user in site.users[:3]]
+    users.append(dict(users[0], name="Copy of the first row"))  # users[3]: the email of users[0] again
+    site.users = users
+    write_files(site, tmp_path, vault_pass)
+    roster = tmp_path / "roster.yml"
+    data = yaml.safe_load(roster.read_text())
+    data["mailbox_roster"]["departments"].append({"name": "Legal"})
+    roster.write_text(yaml.safe_dump(data, allow_unicode=True))
+    before = clean_lab.slapd.export()
+    args = ["--vault-password-file", str(vault_pass), "-e", "mailbox_roster_file=roster.yml",
+            "-e", "mailbox_initial_passwords_file=passwords.yml"]
+    run = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=site.settings, extra_args=args)
+    assert run.rc != 0
+    assert "users[3]" in run.text and users[0]["email"] in run.text, run.text[-3000:]
+    assert clean_lab.slapd.export() == before

@@ -13,6 +13,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
     plan_departments, validate_departments,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems, first_names
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import read_roster_file
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
@@ -70,9 +71,16 @@ def department_items(module):
     params = module.params
     if params.get('departments_file'):
         try:
-            return read_roster_file(params['departments_file']).get('departments') or []
+            roster = read_roster_file(params['departments_file'])
         except ValueError as exc:
             module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'))
+        # The departments are applied before the users: a roster whose users are invalid changes nothing,
+        # so its users are checked here too (the same checks the users module starts with).
+        _users, problems = validate_users(roster.get('users') or [], domain=roster.get('domain'))
+        if problems:
+            fail_problems(module, ProblemsFound(problems, what='users of departments_file %s'
+                                                % params['departments_file']), changed=False)
+        return roster.get('departments') or []
     if params.get('departments') is not None:
         return params['departments']
     item = dict((key, params[key]) for key in ('name', 'parent', 'description') if params.get(key) is not None)

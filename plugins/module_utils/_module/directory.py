@@ -20,8 +20,13 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_sn
 
 def read_roster(provider):
     """The directory as a roster: ``{domain, departments, users}`` (no secrets)."""
-    users = sorted((u.roster_entry() for u in provider.read_users()), key=lambda u: u['email'])
-    departments = [d.as_dict() for d in provider.read_departments()]
+    return roster_of(provider.read_users(), provider.read_departments())
+
+
+def roster_of(current_users, departments):
+    """``({domain, departments, users}, domains)`` of CurrentUsers and Departments (no secrets)."""
+    users = sorted((u.roster_entry() for u in current_users), key=lambda u: u['email'])
+    departments = [d.as_dict() for d in departments]
     domains = sorted(set(u['email'].rsplit('@', 1)[1] for u in users))
     return dict(domain=domains[0] if len(domains) == 1 else None, departments=departments, users=users), domains
 
@@ -38,11 +43,12 @@ def run_directory_info(module, provider=None):
 
 
 def run_snapshot(module, provider=None):
-    """Write a full-fidelity snapshot, then prove it: re-read the file and count against the directory.
+    """Write a full-fidelity snapshot from one read of the directory, then prove it: read the file
+    back from disk (the very bytes written, every entry read).
 
-    With ``roster_path`` the directory is also written there as a roster file in the same run, so
-    thousands of users never travel through Ansible as a result; with ``keep`` older snapshots in
-    the same directory are removed once this one is verified."""
+    With ``roster_path`` the directory is also written there as a roster file, from the same read
+    and in the same run, so thousands of users never travel through Ansible as a result; with
+    ``keep`` older snapshots in the same directory are removed once this one is verified."""
     params = module.params
     path = params['path']
     directory = os.path.dirname(os.path.abspath(path))
@@ -58,15 +64,11 @@ def run_snapshot(module, provider=None):
                 # A fresh machine may not have the directory yet: check mode plans, it needs none.
                 module.exit_json(changed=True, path=path, entries=provider.count_managed_entries())
             written = provider.write_snapshot(path)
-            header, records = provider.read_snapshot(path)
-            live = provider.count_managed_entries()
-            roster, _domains = read_roster(provider)
+            provider.verify_snapshot(written)
     except ProviderError as exc:
         module.fail_json(msg=str(exc))
-    if len(records) != written['entries'] or live != written['entries']:
-        module.fail_json(msg='snapshot %s did not verify: %d entries written, %d read back, %d in the directory now'
-                         % (path, written['entries'], len(records), live), **written)
-    result = dict(changed=True, verified=True, departments=len(roster['departments']), **written)
+    roster, _domains = roster_of(written.current_users, written.departments)
+    result = dict(changed=True, verified=True, departments=len(roster['departments']), **written.facts())
     if roster_path:
         write_roster_copy(roster_path, roster, os.path.basename(path))
         result['roster_path'] = roster_path

@@ -145,7 +145,14 @@ class Provider(abc.ABC):
 
     @abc.abstractmethod
     def write_snapshot(self, path):
-        """Write every managed entry to ``path`` (mode 0600); returns ``{path, entries, users, sha256}``."""
+        """Write every managed entry to ``path`` (mode 0600, atomically) from one read of the
+        directory; returns a ``snapshot_file.WrittenSnapshot`` (the file's facts, and the users and
+        departments of that read)."""
+
+    @abc.abstractmethod
+    def verify_snapshot(self, written):
+        """Read the file of a WrittenSnapshot back from disk; returns how many entries it holds.
+        ProviderError unless it holds exactly what was written."""
 
     @abc.abstractmethod
     def read_snapshot(self, path):

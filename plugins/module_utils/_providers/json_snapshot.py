@@ -14,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
-import hashlib
 import json
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import (
@@ -23,8 +22,10 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import DesiredUser, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import PlanOptions, plan
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import Entry, RestoreOp
-from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import (
+    WrittenSnapshot, read_back, write_private,
+)
 
 FORMAT = 'mailops.mailbox snapshot'
 _USER_ACTIONS = {'create': 'add', 'update': 'modify', 'disable': 'modify', 'delete': 'delete'}
@@ -61,9 +62,8 @@ class JsonSnapshots:
         return None
 
     def _roster(self):
-        users = sorted((u.roster_entry() for u in self.read_users()), key=lambda u: u['email'])
-        departments = [d.as_dict() for d in self.read_departments()]
-        return departments, users
+        users = sorted(self.read_users(), key=lambda u: u.email)
+        return self.read_departments(), users
 
     def count_managed_entries(self):
         departments, users = self._roster()
@@ -74,13 +74,20 @@ class JsonSnapshots:
         document = dict(format=FORMAT, version=1, backend=self.name, scope=self.snapshot_scope(),
                         created=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
                         passwords='not included: this backend cannot read them back',
-                        entries=len(departments) + len(users), departments=departments, users=users)
-        with atomic_write(path, 0o600, '.snapshot-') as output:
-            json.dump(document, output, ensure_ascii=False, indent=1, sort_keys=True)
-            output.write('\n')
-        with open(path, 'rb') as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()
-        return dict(path=path, entries=document['entries'], users=len(users), sha256=digest)
+                        entries=len(departments) + len(users), departments=[d.as_dict() for d in departments],
+                        users=[u.roster_entry() for u in users])
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + '\n'
+        sha256 = write_private(path, [text.encode('utf-8')])
+        return WrittenSnapshot(path, document['entries'], len(users), sha256, users, departments)
+
+    def verify_snapshot(self, written):
+        data = read_back(written.path, written.sha256)
+        document = json.loads(data.decode('utf-8'))
+        records = len(document.get('departments') or []) + len(document.get('users') or [])
+        if records != written.entries or document.get('entries') != written.entries:
+            raise ProviderError('snapshot %s did not verify: %d entries read from %s, %d in the file'
+                                % (written.path, written.entries, self.name, records))
+        return records
 
     def read_snapshot(self, path):
         try:

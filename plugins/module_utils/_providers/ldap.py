@@ -16,9 +16,10 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
     Capabilities, Provider, ProviderError,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
-    LdapConnection, child_dn, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
+    LdapConnection, below, child_dn, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import WrittenSnapshot
 
 try:
     import ldap
@@ -26,6 +27,9 @@ except ImportError:
     pass  # reported by the module through LDAP_IMPORT_ERROR
 
 DEPARTMENT_CLASSES = ('top', 'organizationalUnit')
+DEPARTMENT_ATTRIBUTES = ('objectClass', 'description')
+_DEPARTMENT_ATTRIBUTES = frozenset(a.lower() for a in DEPARTMENT_ATTRIBUTES)
+_READ_ATTRIBUTES = frozenset(a.lower() for a in profile.READ_ATTRIBUTES)
 
 
 class LdapProvider(Provider):
@@ -40,6 +44,8 @@ class LdapProvider(Provider):
         self.connection = LdapConnection(options)
         self._ppolicy = None
         self._containers_seen = set()
+        # Asked several times per user in one run (checks, address keys, writes): computed once.
+        self._user_dns, self._below_users = {}, None
 
     def connect(self):
         self.connection.open()
@@ -55,20 +61,29 @@ class LdapProvider(Provider):
             if not emails:
                 return []
             filterstr = '(&%s%s)' % (profile.USER_FILTER, equality_filter('mail', sorted(emails)))
+        users = self._users_of(self.connection.search(self.users_dn, filterstr, profile.READ_ATTRIBUTES))
+        return users if emails is None else [u for u in users if u.email in emails]
+
+    def _users_of(self, entries):
+        """CurrentUsers of ``(dn, {attribute: [str]})`` person entries below users_dn."""
         users = []
         depth = len(ldap.dn.str2dn(self.users_dn)) + 1
-        for dn, attrs in self.connection.search(self.users_dn, filterstr, profile.READ_ATTRIBUTES):
+        for dn, attrs in entries:
             user = profile.entry_to_user(dn, attrs)
-            if user is not None and (emails is None or user.email in emails):
+            if user is not None:
                 user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
                 users.append(user)
         return users
 
     def read_departments(self):
+        in_departments = below(self.departments_dn)
+        entries = self.connection.search(self.departments_dn, '(objectClass=*)', list(DEPARTMENT_ATTRIBUTES))
+        return self._departments_of((dn, attrs) for dn, attrs in entries if in_departments(dn))
+
+    def _departments_of(self, entries):
+        """Departments (parents first) of the ``(dn, {attribute: [str]})`` entries below departments_dn."""
         nodes, members = {}, {}
-        for dn, attrs in self.connection.search(self.departments_dn, '(objectClass=*)', ['objectClass', 'description']):
-            if not is_below(dn, self.departments_dn):
-                continue
+        for dn, attrs in entries:
             classes = set(c.lower() for c in profile._attr(attrs, 'objectClass'))
             parent = parent_dn(dn)
             if 'organizationalunit' in classes:
@@ -143,9 +158,14 @@ class LdapProvider(Provider):
     # Writing -------------------------------------------------------------------------------
 
     def user_dn(self, email):
-        dn = child_dn('uid', _local_part(email), self.users_dn)
-        if not is_below(dn, self.users_dn):  # defence in depth: escaping already guarantees it
-            raise ProviderError('refusing to write "%s": it is not below users_dn' % dn)
+        dn = self._user_dns.get(email)
+        if dn is None:
+            dn = child_dn('uid', _local_part(email), self.users_dn)
+            if self._below_users is None:
+                self._below_users = below(self.users_dn)
+            if not self._below_users(dn):  # defence in depth: escaping already guarantees it
+                raise ProviderError('refusing to write "%s": it is not below users_dn' % dn)
+            self._user_dns[email] = dn
         return dn
 
     @property
@@ -300,7 +320,23 @@ class LdapProvider(Provider):
         return len(ldap_snapshot.read_live(self.connection, self.options, attrs=('1.1',)))
 
     def write_snapshot(self, path):
-        return ldap_snapshot.write(self.connection, self.options, path)
+        entries, sha256 = ldap_snapshot.write(self.connection, self.options, path)
+        # The roster copy comes from the same read: the users and departments among the entries written.
+        in_users, in_departments = below(self.users_dn), below(self.departments_dn)
+        person = profile.PERSON_CLASS.lower().encode('ascii')
+        user_count, people, department_entries = 0, [], []
+        for dn, attrs in entries:
+            if in_users(dn):
+                user_count += 1
+                if any(c.lower() == person for c in profile._attr(attrs, 'objectClass')):
+                    people.append((dn, _decoded(attrs, _READ_ATTRIBUTES)))
+            if in_departments(dn):
+                department_entries.append((dn, _decoded(attrs, _DEPARTMENT_ATTRIBUTES)))
+        return WrittenSnapshot(path, len(entries), user_count, sha256, self._users_of(people),
+                               self._departments_of(department_entries))
+
+    def verify_snapshot(self, written):
+        return ldap_snapshot.verify(written.path, written.sha256, written.entries)
 
     def read_snapshot(self, path):
         return ldap_snapshot.read(path)
@@ -360,6 +396,11 @@ def _writes_password_over_a_foreign_lock(change, payload):
 
 def unlock(stored):
     return profile.unlock_password(stored) if stored else stored
+
+
+def _decoded(attrs, names):
+    """The attributes of ``names`` (a set of lower-case names) of a raw entry, values as text."""
+    return {k: [v.decode('utf-8') for v in values] for k, values in attrs.items() if k.lower() in names}
 
 
 def _local_part(email):

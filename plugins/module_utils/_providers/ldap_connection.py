@@ -146,7 +146,7 @@ class LdapConnection:
                 raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
             for dn, entry in data:
                 if dn is not None:  # None marks a search reference
-                    yield dn, (dict((k, [v.decode('utf-8') for v in vals]) for k, vals in entry.items())
+                    yield dn, ({k: [v.decode('utf-8') for v in vals] for k, vals in entry.items()}
                                if decode else entry)
             cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
             if not cookies or not cookies[0]:
@@ -263,15 +263,27 @@ def _b(value):
     return value.encode('utf-8') if not isinstance(value, bytes) else value
 
 
+# Pure functions of a DN, remembered for the run (a module run is one short process).
+_PARSED, _DN_KEYS = {}, {}
+
+
 def child_dn(attribute, value, parent_dn):
     """``attribute=value,parent_dn`` with the value escaped by python-ldap, never by formatting."""
-    dn = ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]] + ldap.dn.str2dn(parent_dn))
-    if rdn_value(dn) != value:
+    parent = _parsed(parent_dn)
+    rdn = ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]])
+    if ldap.dn.str2dn(rdn)[0][0][1] != value:
         # libldap leaves a leading or trailing tab, CR or LF bare, and reads it back as blank space that
         # it drops: "a\n" would name "a". Every control character is written as a hex pair then (RFC 4514).
         escaped = re.sub(u'[\x01-\x1f\x7f]', lambda m: '\\%02x' % ord(m.group()), ldap.dn.escape_dn_chars(value))
-        dn = '%s=%s,%s' % (attribute, escaped, ldap.dn.dn2str(ldap.dn.str2dn(parent_dn)))
-    return dn
+        rdn = '%s=%s' % (attribute, escaped)
+    return '%s,%s' % (rdn, parent) if parent else rdn
+
+
+def _parsed(dn):
+    """``dn`` as libldap writes it back (a few parent DNs, parsed once per run)."""
+    if dn not in _PARSED:
+        _PARSED[dn] = ldap.dn.dn2str(ldap.dn.str2dn(dn))
+    return _PARSED[dn]
 
 
 def rdn_value(dn):
@@ -284,15 +296,28 @@ def parent_dn(dn):
 
 def is_below(dn, ancestor_dn):
     """Whether ``dn`` lies strictly below ``ancestor_dn`` (compared RDN by RDN, case-insensitively)."""
-    dn_parts = _canonical(dn)
+    return below(ancestor_dn)(dn)
+
+
+def below(ancestor_dn):
+    """``is_below(dn, ancestor_dn)`` as a one-argument test, the ancestor parsed once (for many DNs)."""
     ancestor = _canonical(ancestor_dn)
-    return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
+
+    def test(dn):
+        dn_parts = _canonical(dn)
+        return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
+    return test
 
 
 def dn_key(dn):
     """A DN in one canonical text form (attribute names and values lower-cased, escaping normalised),
-    so that two spellings of one entry compare equal."""
-    return ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
+    so that two spellings of one entry compare equal. Remembered: a run keys the same entries several
+    times (as address holders, as users, as entries to create)."""
+    key = _DN_KEYS.get(dn)
+    if key is None:
+        rdns = [[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)]
+        key = _DN_KEYS[dn] = ldap.dn.dn2str(rdns)
+    return key
 
 
 def same_dn(first, second):
@@ -300,7 +325,13 @@ def same_dn(first, second):
 
 
 def _canonical(dn):
-    return [tuple(sorted((a.lower(), v.lower()) for a, v, _t in rdn)) for rdn in ldap.dn.str2dn(dn)]
+    return [_canonical_rdn(rdn) for rdn in ldap.dn.str2dn(dn)]
+
+
+def _canonical_rdn(rdn):
+    if len(rdn) == 1:  # nearly every RDN: nothing to order
+        return ((rdn[0][0].lower(), rdn[0][1].lower()),)
+    return tuple(sorted((a.lower(), v.lower()) for a, v, _t in rdn))
 
 
 def equality_filter(attribute, values):

@@ -26,7 +26,8 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model impo
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_attributes import AttributeMap
 
 OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'inetOrgPerson')
-USER_FILTER = '(objectClass=inetOrgPerson)'
+PERSON_CLASS = 'inetOrgPerson'
+USER_FILTER = '(objectClass=%s)' % PERSON_CLASS
 # Roster key -> the one attribute that holds it (name also feeds cn/sn/givenName, see below).
 SIMPLE_ATTRIBUTES = (('title', 'title'), ('department', 'ou'), ('employee_id', 'employeeNumber'), ('mobile', 'mobile'))
 PPOLICY_LOCK = 'pwdAccountLockedTime'
@@ -35,6 +36,7 @@ PPOLICY_LOCKED_FOREVER = '000001010000Z'
 # The attributes that hold a user's addresses (the email, then the aliases): an address must be
 # unique across all of them in the whole directory.
 ADDRESS_ATTRIBUTES = ('mail',)
+_FOLDED_SIMPLE_ATTRIBUTES = tuple((key, attribute.lower()) for key, attribute in SIMPLE_ATTRIBUTES)
 READ_ATTRIBUTES = ['uid', 'mail', 'cn', 'displayName', 'userPassword', PPOLICY_LOCK] + [a for _k, a in SIMPLE_ATTRIBUTES]
 LOCK_MARKER = '!'
 _SCHEME = re.compile(r'^(\{[A-Za-z0-9.-]+\})(.*)$', re.S)
@@ -75,24 +77,26 @@ def _attr(attrs, name):
 
 def entry_to_user(dn, attrs):
     """A CurrentUser from an entry, or None for a person without a mail address."""
-    mails = [m.lower() for m in _attr(attrs, 'mail')]
+    # Attribute names ignore case, as LDAP does: folded once here, not looked up one by one.
+    folded = {k.lower(): v for k, v in attrs.items()}
+    mails = [m.lower() for m in folded.get('mail', ())]
     if not mails:
         return None
-    uid = (_attr(attrs, 'uid') or [''])[0].lower()
+    uid = (folded.get('uid') or [''])[0].lower()
     # The primary address is the one whose local part is the entry's uid; the rest are aliases.
     primary = next((m for m in mails if m.split('@', 1)[0] == uid), mails[0])
-    passwords = _attr(attrs, 'userPassword')
+    passwords = folded.get('userpassword')
     password = passwords[0] if passwords else None
     disabled = is_locked(password)
-    ppolicy_lock = _attr(attrs, PPOLICY_LOCK)
+    ppolicy_lock = folded.get(PPOLICY_LOCK.lower(), [])
     ours = disabled and ppolicy_lock == [PPOLICY_LOCKED_FOREVER]
     fields = dict(
-        name=(_attr(attrs, 'cn') or [None])[0],
+        name=(folded.get('cn') or [None])[0],
         aliases=sorted(set(m for m in mails if m != primary)),
         state='disabled' if disabled else 'present',
     )
-    for key, attribute in SIMPLE_ATTRIBUTES:
-        fields[key] = (_attr(attrs, attribute) or [None])[0]
+    for key, attribute in _FOLDED_SIMPLE_ATTRIBUTES:
+        fields[key] = (folded.get(attribute) or [None])[0]
     credential = Secret(unlock_password(password)) if password else None
     return CurrentUser(primary, fields, ref=dict(dn=dn, password=Secret(password) if password else None,
                                                  ppolicy_locked=bool(ppolicy_lock), ppolicy_ours=ours,

@@ -8,14 +8,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
 import datetime
-import hashlib
-import os
-import tempfile
+import itertools
+import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import OUTSIDE, Entry
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import dn_key, is_below, same_dn
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import read_back, write_private
 
 try:
     import ldap
@@ -69,37 +70,53 @@ def read_live(connection, options, attrs=('*', '+')):
     entries = []
     for base in _subtrees(options):
         entries.extend(connection.search(base, '(objectClass=*)', list(attrs), decode=False))
-    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), dn_key(item[0])))
+    # Parents first is all a restore needs; the DN text orders siblings the same way every time.
+    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), item[0].lower()))
     return entries
 
 
 def write(connection, options, path):
-    """Write the snapshot to ``path`` (mode 0600, atomically) and return its facts."""
+    """Read the managed subtrees once and write them to ``path`` (mode 0600, atomically); returns
+    ``(entries, sha256)``: what was read, and the digest of the file written."""
     entries = read_live(connection, options)
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.snapshot-', suffix='.tmp')
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, 'w') as output:
-            output.write('%s\n# created: %s\n# users_dn: %s\n# departments_dn: %s\n# entries: %d\n\n' % (
-                MAGIC, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
-                options['users_dn'], options['departments_dn'], len(entries)))
-            writer = ldif.LDIFWriter(output, cols=1000000)
-            for dn, attrs in entries:
-                writer.unparse(dn, attrs)
-        os.rename(temp, path)
-    except Exception:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
-    return facts(entries, options, path)
+    header = '%s\n# created: %s\n# users_dn: %s\n# departments_dn: %s\n# entries: %d\n\n' % (
+        MAGIC, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+        options['users_dn'], options['departments_dn'], len(entries))
+    chunks = itertools.chain([header.encode('utf-8')], (ldif_record(dn, attrs) for dn, attrs in entries))
+    return entries, write_private(path, chunks)
 
 
-def facts(entries, options, path):
-    users = sum(1 for dn, _a in entries if is_below(dn, options['users_dn']))
-    with open(path, 'rb') as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
-    return dict(path=path, entries=len(entries), users=users, sha256=digest)
+# The values LDIF must carry base64-encoded (RFC 2849 SAFE-STRING: python-ldap's LDIFWriter test),
+# and also those that begin with a tab or other blank: python-ldap's reader strips every blank after
+# "attr: ", so such a value written plain would be restored without it.
+_NEEDS_BASE64 = re.compile(b'(^[\000\t\n\x0b\x0c\r\x1c-\x1f :<]|[\000\n\r\200-\377]|[ ]$)')
+
+
+def _ldif_line(attribute, value):
+    if _NEEDS_BASE64.search(value):
+        return b'%s:: %s\n' % (attribute, base64.b64encode(value))
+    return b'%s: %s\n' % (attribute, value)
+
+
+def ldif_record(dn, attrs):
+    """One LDIF content record (``dn``, then the attributes in name order, then a blank line)."""
+    lines = [_ldif_line(b'dn', dn.encode('utf-8'))]
+    for name, values in sorted(attrs.items()):
+        name = name.encode('ascii')
+        lines.extend(_ldif_line(name, value) for value in values)
+    lines.append(b'\n')
+    return b''.join(lines)
+
+
+def verify(path, sha256, entries):
+    """Read the file back from disk: the bytes written, holding ``entries`` records; ProviderError if not."""
+    data = read_back(path, sha256)
+    # Every record starts with a "dn:" line, and no value line can (line breaks in values are base64).
+    records = data.count(b'\ndn:')
+    if records != entries:
+        raise ProviderError('snapshot %s did not verify: %d entries read from the directory, %d in the file'
+                            % (path, entries, records))
+    return records
 
 
 def read(path):

@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.mailbox contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Snapshot files on disk, whatever their format: written atomically and readable only by their
+owner (they hold password hashes), then proved by reading the bytes back from disk."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import os
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
+
+
+class WrittenSnapshot:
+    """What ``write_snapshot`` wrote, and what it read to write it: the file's facts, and the users
+    and departments of that same read, so the roster copy costs no second read of the directory."""
+
+    __slots__ = ('path', 'entries', 'users', 'sha256', 'current_users', 'departments')
+
+    def __init__(self, path, entries, users, sha256, current_users, departments):
+        self.path = path
+        self.entries = entries
+        self.users = users
+        self.sha256 = sha256
+        self.current_users = current_users
+        self.departments = departments
+
+    def facts(self):
+        return dict(path=self.path, entries=self.entries, users=self.users, sha256=self.sha256)
+
+
+def write_private(path, chunks):
+    """Write the byte strings of ``chunks`` to ``path``, mode 0600, replacing it only once the whole
+    file is on disk; returns the SHA-256 (hex) of what was written."""
+    digest = hashlib.sha256()
+    with atomic_write(path, 0o600, '.snapshot-', binary=True) as output:
+        for chunk in chunks:
+            digest.update(chunk)
+            output.write(chunk)
+        # A backup is what a restore will need after a crash: on disk before it takes the name.
+        output.flush()
+        os.fsync(output.fileno())
+    return digest.hexdigest()
+
+
+def read_back(path, sha256):
+    """The bytes of the file at ``path`` as they are on disk; ProviderError unless they are exactly
+    the bytes written (same SHA-256)."""
+    try:
+        with open(path, 'rb') as handle:
+            data = handle.read()
+    except (IOError, OSError) as exc:
+        raise ProviderError('cannot read snapshot %s back: %s' % (path, exc.strerror or exc))
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ProviderError('snapshot %s did not verify: the file on disk is not what was written' % path)
+    return data
