@@ -77,7 +77,6 @@ class HostedProvider(JsonSnapshots, Provider):
         # again (a restore checks what it did).
         self._users = None
         try:
-            for outcome in self.write_users(changes, stop_on_error):
-                yield outcome
+            yield from self.write_users(changes, stop_on_error)
         finally:
             self._users = None
