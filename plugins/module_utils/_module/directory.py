@@ -20,12 +20,12 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_sn
 
 def read_roster(provider):
     """The directory as a roster: ``{domain, departments, users}`` (no secrets)."""
-    return roster_of(provider.read_users(), provider.read_departments())
+    return roster_of([u.roster_entry() for u in provider.read_users()], provider.read_departments())
 
 
-def roster_of(current_users, departments):
-    """``({domain, departments, users}, domains)`` of CurrentUsers and Departments (no secrets)."""
-    users = sorted((u.roster_entry() for u in current_users), key=lambda u: u['email'])
+def roster_of(users, departments):
+    """``({domain, departments, users}, domains)`` of users in roster format and Departments (no secrets)."""
+    users = sorted(users, key=lambda u: u['email'])
     departments = [d.as_dict() for d in departments]
     domains = sorted(set(u['email'].rsplit('@', 1)[1] for u in users))
     return dict(domain=domains[0] if len(domains) == 1 else None, departments=departments, users=users), domains
@@ -67,7 +67,7 @@ def run_snapshot(module, provider=None):
             provider.verify_snapshot(written)
     except ProviderError as exc:
         module.fail_json(msg=str(exc))
-    roster, _domains = roster_of(written.current_users, written.departments)
+    roster, _domains = roster_of(written.roster_users, written.departments)
     result = dict(changed=True, verified=True, departments=len(roster['departments']), **written.facts())
     if roster_path:
         write_roster_copy(roster_path, roster, os.path.basename(path))

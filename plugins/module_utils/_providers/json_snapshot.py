@@ -78,7 +78,7 @@ class JsonSnapshots:
                         users=[u.roster_entry() for u in users])
         text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + '\n'
         sha256 = write_private(path, [text.encode('utf-8')])
-        return WrittenSnapshot(path, document['entries'], len(users), sha256, users, departments)
+        return WrittenSnapshot(path, document['entries'], len(users), sha256, document['users'], departments)
 
     def verify_snapshot(self, written):
         data = read_back(written.path, written.sha256)

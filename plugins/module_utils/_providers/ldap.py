@@ -66,14 +66,18 @@ class LdapProvider(Provider):
 
     def _users_of(self, entries):
         """CurrentUsers of ``(dn, {attribute: [str]})`` person entries below users_dn."""
-        users = []
         depth = len(ldap.dn.str2dn(self.users_dn)) + 1
-        for dn, attrs in entries:
-            user = profile.entry_to_user(dn, attrs)
-            if user is not None:
-                user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
-                users.append(user)
-        return users
+        users = (self._user_of(dn, attrs, depth) for dn, attrs in entries)
+        return [user for user in users if user is not None]
+
+    @staticmethod
+    def _user_of(dn, attrs, depth):
+        """The CurrentUser of a person entry (None without a mail address); ``depth``: the RDNs of
+        an entry directly in users_dn."""
+        user = profile.entry_to_user(dn, attrs)
+        if user is not None:
+            user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
+        return user
 
     def read_departments(self):
         in_departments = below(self.departments_dn)
@@ -320,20 +324,10 @@ class LdapProvider(Provider):
         return len(ldap_snapshot.read_live(self.connection, self.options, attrs=('1.1',)))
 
     def write_snapshot(self, path):
-        entries, sha256 = ldap_snapshot.write(self.connection, self.options, path)
-        # The roster copy comes from the same read: the users and departments among the entries written.
-        in_users, in_departments = below(self.users_dn), below(self.departments_dn)
-        person = profile.PERSON_CLASS.lower().encode('ascii')
-        user_count, people, department_entries = 0, [], []
-        for dn, attrs in entries:
-            if in_users(dn):
-                user_count += 1
-                if any(c.lower() == person for c in profile._attr(attrs, 'objectClass')):
-                    people.append((dn, _decoded(attrs, _READ_ATTRIBUTES)))
-            if in_departments(dn):
-                department_entries.append((dn, _decoded(attrs, _DEPARTMENT_ATTRIBUTES)))
-        return WrittenSnapshot(path, len(entries), user_count, sha256, self._users_of(people),
-                               self._departments_of(department_entries))
+        roster = _SnapshotRoster(self)
+        entries, sha256 = ldap_snapshot.write(self.connection, self.options, path, roster.take)
+        return WrittenSnapshot(path, entries, roster.user_entries, sha256, roster.users,
+                               self._departments_of(roster.department_entries))
 
     def verify_snapshot(self, written):
         return ldap_snapshot.verify(written.path, written.sha256, written.entries)
@@ -396,6 +390,29 @@ def _writes_password_over_a_foreign_lock(change, payload):
 
 def unlock(stored):
     return profile.unlock_password(stored) if stored else stored
+
+
+class _SnapshotRoster:
+    """The roster copy of a snapshot, taken from its entries as they are read: the users in roster
+    format (not the entries, nor CurrentUsers: a fraction of their memory) and the departments'
+    entries. ``user_entries`` counts every entry below users_dn."""
+
+    def __init__(self, provider):
+        self.provider = provider
+        self.in_users, self.in_departments = below(provider.users_dn), below(provider.departments_dn)
+        self.depth = len(ldap.dn.str2dn(provider.users_dn)) + 1
+        self.person = profile.PERSON_CLASS.lower().encode('ascii')
+        self.user_entries, self.users, self.department_entries = 0, [], []
+
+    def take(self, dn, attrs):
+        if self.in_users(dn):
+            self.user_entries += 1
+            if any(c.lower() == self.person for c in profile._attr(attrs, 'objectClass')):
+                user = self.provider._user_of(dn, _decoded(attrs, _READ_ATTRIBUTES), self.depth)
+                if user is not None:
+                    self.users.append(user.roster_entry())
+        if self.in_departments(dn):
+            self.department_entries.append((dn, _decoded(attrs, _DEPARTMENT_ATTRIBUTES)))
 
 
 def _decoded(attrs, names):

@@ -17,16 +17,17 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
 
 class WrittenSnapshot:
     """What ``write_snapshot`` wrote, and what it read to write it: the file's facts, and the users
-    and departments of that same read, so the roster copy costs no second read of the directory."""
+    (in roster format, no secrets) and Departments of that same read, so the roster copy costs no
+    second read of the directory."""
 
-    __slots__ = ('path', 'entries', 'users', 'sha256', 'current_users', 'departments')
+    __slots__ = ('path', 'entries', 'users', 'sha256', 'roster_users', 'departments')
 
-    def __init__(self, path, entries, users, sha256, current_users, departments):
+    def __init__(self, path, entries, users, sha256, roster_users, departments):
         self.path = path
         self.entries = entries
         self.users = users
         self.sha256 = sha256
-        self.current_users = current_users
+        self.roster_users = roster_users
         self.departments = departments
 
     def facts(self):
