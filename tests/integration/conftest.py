@@ -2,10 +2,37 @@
 since session fixtures are per worker, each in its own temp dir on its own ports."""
 
 import atexit
+from pathlib import Path
 
 import pytest
 
 from tests.harness.servers import LabServers
+
+# The integration modules, longest per test first (means of `pytest -n 2 --durations=0`): pytest-xdist
+# (--dist loadgroup) hands out tests in collection order, one or two at a time per worker, so with the
+# long ones first a long test never starts last while the other worker has run out of work, and the
+# unit tests (a tenth of a second each) go last and fill the ends. A module not named here runs after
+# these; the tests of a module stay together and in their order (module-scoped fixtures).
+LONGEST_FIRST = (
+    "test_demo", "test_lab_role", "test_roles_files", "test_roles", "test_built_collection", "test_google",
+    "test_snapshot_restore", "test_reliability", "test_roster_apply", "test_ad", "test_roster_template_injection",
+    "test_hosted_acceptance", "test_users", "test_exmail", "test_directory_guards", "test_graph", "test_roster",
+    "test_roster_sources", "test_gitops_examples", "test_harness",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Integration tests longest first, then the rest (the unit tests), each group in its own order."""
+    rank = dict((name, index) for index, name in enumerate(LONGEST_FIRST))
+    here = Path(__file__).resolve().parent
+
+    def order(item):
+        path = Path(str(item.fspath)).resolve()
+        if path.parent != here:
+            return len(rank) + 1
+        return rank.get(path.stem, len(rank))
+
+    items.sort(key=order)
 
 
 @pytest.fixture(scope="session")

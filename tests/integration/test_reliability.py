@@ -85,21 +85,22 @@ def assert_whole_entry(entry_attrs, user, password):
 
 def test_slapd_killed_mid_apply_fails_clearly_and_a_rerun_converges(clean_lab, tmp_path):
     slapd = clean_lab.slapd
-    users, passwords = make_roster(2000)
+    # 1000 users, slapd killed at the 250th write: the apply is well under way and far from done.
+    users, passwords = make_roster(1000)
     by_uid = dict((u["email"].split("@")[0], u) for u in users)
     watcher = WriteWatcher(slapd)
     finished = threading.Event()
     killed_at = []
 
-    def kill_at_500_writes():
+    def kill_at_250_writes():
         while not finished.is_set():
-            if watcher.poll() >= 500:
+            if watcher.poll() >= 250:
                 slapd.kill()
                 killed_at.append(watcher.count)
                 return
             time.sleep(0.002)
 
-    killer = threading.Thread(target=kill_at_500_writes, daemon=True)
+    killer = threading.Thread(target=kill_at_250_writes, daemon=True)
     killer.start()
     try:
         crashed = apply(tmp_path, clean_lab, users, passwords, timeout=120)
@@ -113,12 +114,12 @@ def test_slapd_killed_mid_apply_fails_clearly_and_a_rerun_converges(clean_lab, t
     result = crashed.result("apply")
     message = result["msg"]
     # e.g. "lost the connection to ldap://127.0.0.1:40311: Can't contact LDAP server (64 writes sent before
-    # that were not confirmed: each was applied in full or not at all). 436 of 2000 changes were applied. ..."
+    # that were not confirmed: each was applied in full or not at all). 186 of 1000 changes were applied. ..."
     assert message.startswith("lost the connection to %s" % slapd.uri), message
-    applied = int(re.search(r"(\d+) of 2000 changes were applied", message).group(1))
+    applied = int(re.search(r"(\d+) of 1000 changes were applied", message).group(1))
     unconfirmed = int(re.search(r"\((\d+) writes? sent before that w\w+ not confirmed", message).group(1))
     assert "A re-run applies the rest" in message
-    assert 0 < applied < 2000 and 0 < unconfirmed <= WINDOW
+    assert 0 < applied < 1000 and 0 < unconfirmed <= WINDOW
     assert result["summary"]["created"] == applied == len(result["created"])
 
     present = directory_users(clean_lab)
@@ -132,8 +133,8 @@ def test_slapd_killed_mid_apply_fails_clearly_and_a_rerun_converges(clean_lab, t
     rerun = apply(tmp_path, clean_lab, users, passwords, timeout=120)
     assert rerun.rc == 0, rerun.text
     summary = rerun.result("apply")["summary"]
-    assert summary == dict(created=2000 - len(present), updated=0, disabled=0, deleted=0, unchanged=len(present))
-    assert len(directory_users(clean_lab)) == 2000
+    assert summary == dict(created=1000 - len(present), updated=0, disabled=0, deleted=0, unchanged=len(present))
+    assert len(directory_users(clean_lab)) == 1000
     sample = sorted(present)[:10] + sorted(set(by_uid) - set(present))[:10]
     for uid in sample:
         email = by_uid[uid]["email"]
