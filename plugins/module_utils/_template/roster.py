@@ -27,7 +27,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.options 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
     PasswordChoice, check_policy, policy_problem,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import check_email_format, local_part
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import (
+    check_email_format, local_part, prepare as prepare_names,
+)
 
 _VALIDATION_SLICE = 1000
 # How many distinct values of a repeating column (department, title, state) are remembered.
@@ -374,6 +376,7 @@ class _Builder:
         taken = set(self.owner) | previous.addresses
         names = {}
         locals_of = {}  # pinyin is most of the work, and many people share a name
+        prepare_names(set(person.name for person in people if not person.email and person.name))
         for person in people:
             if person.email or not person.name:
                 continue
