@@ -142,7 +142,7 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
     if built.warnings:
         result['warnings'] = built.warnings
     if check_mode:
-        result['roster'] = built.roster
+        result['roster'] = dict(built.roster, users=list(built.roster['users']))
     if diff_after is not None:
         result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_text or '',
                               after=diff_after)

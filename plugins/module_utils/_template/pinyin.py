@@ -10,7 +10,7 @@ are folded to ASCII (José Müller -> jose.muller).
 pypinyin is imported the first time a Chinese name needs an address, and without its phrase
 dictionary: that dictionary is 43 MB in memory, most of a generation's fixed cost, and a name uses
 a handful of its 47,000 phrases. ``prepare(names)`` loads the phrases that occur in the names
-(``pypinyin.load_phrases_dict``) and every phrase's prefixes for the segmenter, so pypinyin reads
+(``pypinyin.load_phrases_dict``) and which of the names' pieces begin a phrase, so pypinyin reads
 each name exactly as with its whole dictionary (tests compare the two on many names).
 """
 
@@ -18,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import bisect
 import io
 import json
 import os
@@ -141,7 +142,6 @@ class _Pypinyin:
                     os.environ[key] = value
         self.module, self.loaded, self.segmenter = pypinyin, PHRASES_DICT, mmseg.seg
         self.phrases_file = os.path.join(os.path.dirname(pypinyin.__file__), 'phrases_dict.json')
-        self.prefixes_trained = False
         self.read = set()  # the names prepare has seen
 
     def lazy_pinyin(self, chars):
@@ -161,17 +161,25 @@ class _Pypinyin:
         with io.open(self.phrases_file, encoding='utf-8') as handle:
             text = handle.read()
         where = dict((json.loads(match.group(1)), match.end()) for match in _JSON_KEY_RE.finditer(text))
-        if not self.prefixes_trained:
-            # Segmentation asks whether a piece of a name begins some phrase: the answer must be
-            # the whole dictionary's (87,000 short prefixes, 3 MB).
-            self.segmenter.train(where)
-            self.prefixes_trained = True
-        longest = max(len(key) for key in where)
-        wanted = set(piece for name in names for piece in _pieces(name, longest)
-                     if piece in where and piece not in self.loaded)
+        keys = sorted(where)
+        longest = max(len(key) for key in keys)
+        # Segmentation asks whether a piece of a name begins some phrase: it learns the answer
+        # for the pieces of these names (the whole dictionary's 87,000 prefixes are 7 MB).
+        begins = set()
+        wanted = set()
+        for name in names:
+            for piece in _pieces(name, longest):
+                if piece in begins:
+                    continue
+                at = bisect.bisect_left(keys, piece)
+                if at < len(keys) and keys[at].startswith(piece):
+                    begins.add(piece)
+                    if piece in where and piece not in self.loaded:
+                        wanted.add(piece)
+        self.segmenter.train(begins)
         if not self.loaded:
             # pypinyin segments nothing while it has no phrase at all: give it one.
-            wanted.add(next(iter(where)))
+            wanted.add(keys[0])
         decoder = json.JSONDecoder()
         phrases = dict((key, decoder.raw_decode(text, _skip_space(text, where[key]))[0]) for key in wanted)
         if phrases:
