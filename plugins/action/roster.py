@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import io
 import os
 import tempfile
 from binascii import hexlify
@@ -382,7 +381,7 @@ class _VaultSink(_Utf8Sink):
         self.encryptor = Cipher(algorithms.AES(key1), modes.CTR(iv)).encryptor()
         self.padder = padding.PKCS7(algorithms.AES.block_size).padder()
         self.hmac = HMAC(self.hmac_key, hashes.SHA256())
-        self.ciphertext = io.BytesIO()
+        self.ciphertext = []  # in the blocks it comes in: no buffer that grows by copying
 
     def _put(self, data):
         self.digest.update(data)
@@ -391,7 +390,7 @@ class _VaultSink(_Utf8Sink):
     def _encrypt(self, data, last=False):
         encrypted = self.encryptor.update(data) + (self.encryptor.finalize() if last else b'')
         self.hmac.update(encrypted)
-        self.ciphertext.write(encrypted)
+        self.ciphertext.append(encrypted)
 
     def close(self):
         digest = super(_VaultSink, self).close()
@@ -400,14 +399,14 @@ class _VaultSink(_Utf8Sink):
         handle.write(format_vaulttext_envelope(b'', 'AES256', vault_id=self.vault_id))
         # What VaultAES256.encrypt hexlifies: the salt, the HMAC and the ciphertext, in hex, one a line.
         pending = b'\n'.join([hexlify(self.salt), hexlify(self.hmac.finalize()), b''])
-        view = self.ciphertext.getbuffer()
-        block = 64 * 1024 * self._LINE // 2
-        for start in range(0, len(view), block):
-            pending += hexlify(view[start:start + block])
-            whole = len(pending) - len(pending) % (self._LINE // 2)
-            self._write_lines(hexlify(pending[:whole]))
-            pending = pending[whole:]
-        view.release()
+        # Hexlified twice, a block is 4 times its size in vault text: small blocks, small copies.
+        block = 1024 * self._LINE // 2
+        for encrypted in self.ciphertext:
+            for start in range(0, len(encrypted), block):
+                pending += hexlify(encrypted[start:start + block])
+                whole = len(pending) - len(pending) % (self._LINE // 2)
+                self._write_lines(hexlify(pending[:whole]))
+                pending = pending[whole:]
         self._write_lines(hexlify(pending))
         self.ciphertext = None
         return digest

@@ -450,7 +450,6 @@ class _Builder:
         self.result.new_passwords = sorted(choice.new)
 
     def assemble(self, people, leavers, departments):
-        rows = dict((person.email, person.row) for person in people)
         # By local part, so that zhang.wei comes before zhang.wei2 (by email "2" sorts before "@").
         # Each user's roster entry is made when it is read (validated here, written to the file
         # later), never all at once: 100,000 dicts were most of a big roster's memory.
@@ -463,10 +462,11 @@ class _Builder:
         for start in range(0, len(users), _VALIDATION_SLICE):
             _desired, problems = validate_users(users[start:start + _VALIDATION_SLICE], domain=self.settings.domain)
             for problem in problems:
-                email = users[start + problem.row]['email'] if problem.row is not None else None
-                if email in rows:
-                    self.problem(rows[email], problem.column, problem.message, value=problem.value)
+                item = ordered[start + problem.row] if problem.row is not None else None
+                if isinstance(item, Person):
+                    self.problem(item.row, problem.column, problem.message, value=problem.value)
                 else:  # a leaver carried over from the previous roster
+                    email = item['email'] if item is not None else None
                     self.problem(None, None, 'previous roster, %s, %s: %s' % (email, problem.column, problem.message),
                                  value=problem.value)
         _nodes, department_problems = validate_departments(tree)
