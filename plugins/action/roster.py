@@ -23,9 +23,13 @@ from ansible.parsing.vault import (
     AnsibleVaultError, VaultAES256, VaultLib, format_vaulttext_envelope, is_encrypted, match_encrypt_secret,
 )
 from ansible.plugins.action import ActionBase
-from cryptography.hazmat.primitives import hashes, padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.hmac import HMAC
+
+try:
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.hmac import HMAC
+except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says so, see _VaultSink
+    pass
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
@@ -374,6 +378,7 @@ class _VaultSink(_Utf8Sink):
 
     def __init__(self, handle, secret, vault_id, salt=None):
         super(_VaultSink, self).__init__()
+        VaultAES256()  # raises Ansible's own error when the cryptography library is missing
         self.target, self.vault_id = handle, vault_id
         # Ansible's own salt (VAULT_ENCRYPT_SALT or 32 random bytes) and key derivation.
         self.salt = salt or VaultAES256._get_salt()
