@@ -42,7 +42,7 @@ class ActionModule(ActionBase):
             result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
             return result
         try:
-            vault = PlayVault(self._loader, None)
+            vault = PlayVault(self._loader._vault.secrets, None)
             candidates = self._candidates(args.get('src'), dest)
             if candidates:
                 _write(dest, vault.encrypt(render_passwords(candidates)))

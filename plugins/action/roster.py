@@ -15,16 +15,25 @@ __metaclass__ = type
 import hashlib
 import os
 import tempfile
+from binascii import hexlify
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes
+from ansible.parsing.vault import VaultAES256, format_vaulttext_envelope
+
+try:
+    from cryptography.hazmat.primitives import hashes, padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.hmac import HMAC
+except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says so, see _VaultSink
+    pass
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
     MissingLibrary, delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-    parse_passwords, parse_roster, render_passwords, render_roster, roster_comments, write_roster,
+    parse_passwords, parse_roster, render_roster, roster_comments, write_passwords, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
@@ -42,76 +51,92 @@ class ActionModule(ControllerAction):
     argument_spec = ROSTER_ARGUMENT_SPEC
 
     def work(self, args):
-        paths = _Paths(args)
-        try:
-            settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
-                                password_policy=args['password_policy'], extra_columns=args['extra_columns'],
-                                departments=args['departments'], source=args['source'])
-            delimiter = delimiter_option(args['delimiter'])
-            max_rows = max_rows_option(args['max_rows'])
-        except ValueError as exc:
-            raise RosterFailed(str(exc))
-        vault = PlayVault(self._loader, args['vault_id'])
-        table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
-        previous = _read_previous(paths.previous, args['previous'] is not None)
-        existing_text = vault.read_passwords_text(paths.passwords_dest)
-        existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
-        built = _build(table, settings, previous, existing_passwords)
+        return generate(args, self._loader._vault.secrets, check_mode=self._task.check_mode, diff=self._task.diff)
 
-        comments = roster_comments(os.path.basename(paths.src), table.sha256, built.row_count)
-        old_digest = file_sha256(paths.dest) if os.path.exists(paths.dest) else None
-        old_text = read_text(paths.dest, 'dest') if self._task.diff else None
-        passwords_text = render_passwords(built.passwords)
-        # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe)
-        # is written again once, in the form Ansible never templates.
-        passwords_changed = passwords_text != existing_text
-        users = len(built.roster['users'])
-        diff_after = None
 
-        def write(sink):
-            write_roster(sink, built.roster, comments)
+def generate(args, vault_secrets, check_mode=False, diff=False):
+    """The task's work, given its validated options and the play's vault secrets: the result, or RosterFailed."""
+    paths = _Paths(args)
+    try:
+        settings = Settings(args['domain'], email_format=args['email_format'], leavers=args['leavers'],
+                            password_policy=args['password_policy'], extra_columns=args['extra_columns'],
+                            departments=args['departments'], source=args['source'])
+        delimiter = delimiter_option(args['delimiter'])
+        max_rows = max_rows_option(args['max_rows'])
+    except ValueError as exc:
+        raise RosterFailed(str(exc))
+    vault = PlayVault(vault_secrets, args['vault_id'])
+    table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
+    previous = _read_previous(paths.previous, args['previous'] is not None)
+    existing_text = vault.read_passwords_text(paths.passwords_dest)
+    existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
+    # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe) is
+    # written again once, in the form Ansible never templates.
+    existing_digest = None if existing_text is None else _text_sha256(existing_text)
+    existing_text = None
+    built = _build(table, settings, previous, existing_passwords)
+    existing_passwords = previous = None
 
-        # The roster is streamed to a file next to dest (in check mode only hashed): 100,000 users
-        # are 25 MB of text that never sit in memory.
-        if self._task.check_mode:
-            sink = _Utf8Sink()
-            write(sink)
-            roster_changed = sink.close() != old_digest
-            if self._task.diff and roster_changed:
-                diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
-        else:
-            staged = _Staged(paths.dest, write, ROSTER_MODE, 'dest')
-            roster_changed = staged.digest != old_digest
-            if not roster_changed:
+    comments = roster_comments(os.path.basename(paths.src), table.sha256, built.row_count)
+    old_digest = file_sha256(paths.dest) if os.path.exists(paths.dest) else None
+    old_text = read_text(paths.dest, 'dest') if diff else None
+    users = len(built.roster['users'])
+    diff_after = None
+
+    def write(sink):
+        write_roster(sink, built.roster, comments)
+
+    def write_secrets(sink):
+        write_passwords(sink, built.passwords)
+
+    # Both files are streamed to temporary files next to them (in check mode only hashed):
+    # 100,000 users are 25 MB of roster text and 24 MB of vault text that never sit in memory.
+    sink = _Utf8Sink()
+    write_secrets(sink)
+    passwords_changed = sink.close() != existing_digest
+    if check_mode:
+        sink = _Utf8Sink()
+        write(sink)
+        roster_changed = sink.close() != old_digest
+        if diff and roster_changed:
+            diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
+    else:
+        staged = _Staged(paths.dest, write, ROSTER_MODE, 'dest')
+        roster_changed = staged.digest != old_digest
+        if not roster_changed:
+            staged.discard()
+        elif diff:
+            diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
+        # In its file, the roster need not wait in memory while the passwords are encrypted.
+        built.roster = None
+        # The passwords first: a roster that lists users whose passwords were not saved would
+        # create them without one.
+        if passwords_changed:
+            try:
+                _Staged(paths.passwords_dest, write_secrets, PASSWORDS_MODE, 'passwords_dest',
+                        sink=lambda handle: _VaultSink(handle, vault.secret, vault.vault_id)).put_in_place()
+            except RosterFailed:
                 staged.discard()
-            elif self._task.diff:
-                diff_after = render_roster(built.roster, os.path.basename(paths.src), table.sha256, built.row_count)
-            # In its file, the roster need not wait in memory while the passwords are encrypted.
-            built.roster = None
-            # The passwords first: a roster that lists users whose passwords were not saved would
-            # create them without one.
-            if passwords_changed:
-                try:
-                    _write_atomically(paths.passwords_dest, vault.encrypt(passwords_text), PASSWORDS_MODE,
-                                      'passwords_dest')
-                except RosterFailed:
-                    staged.discard()
-                    raise
-            if roster_changed:
-                staged.put_in_place(already='the passwords file was written' if passwords_changed else None)
+                raise
+        if roster_changed:
+            staged.put_in_place(already='the passwords file was written' if passwords_changed else None)
 
-        result = dict(changed=roster_changed or passwords_changed, users=users,
-                      generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
-                      new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
-                      source=built.source, ignored_columns=built.ignored_columns)
-        if built.warnings:
-            result['warnings'] = built.warnings
-        if self._task.check_mode:
-            result['roster'] = built.roster
-        if diff_after is not None:
-            result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_text or '',
-                                  after=diff_after)
-        return result
+    result = dict(changed=roster_changed or passwords_changed, users=users,
+                  generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
+                  new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
+                  source=built.source, ignored_columns=built.ignored_columns)
+    if built.warnings:
+        result['warnings'] = built.warnings
+    if check_mode:
+        result['roster'] = dict(built.roster, users=list(built.roster['users']))
+    if diff_after is not None:
+        result['diff'] = dict(before_header=paths.dest, after_header=paths.dest, before=old_text or '',
+                              after=diff_after)
+    return result
+
+
+def _text_sha256(text):
+    return hashlib.sha256(to_bytes(text, errors='surrogate_or_strict')).hexdigest()
 
 
 class _Paths:
@@ -188,9 +213,10 @@ def _write_atomically(path, data, new_mode, option, already=None):
 class _Staged:
     """The text ``write(sink)`` gives, written as it comes to a temporary file beside ``path``
     (created 0600 by mkstemp) and hashed (``digest``); ``put_in_place`` renames it over ``path``
-    (keeping the mode ``path`` has), ``discard`` removes it."""
+    (keeping the mode ``path`` has), ``discard`` removes it. ``sink(handle)`` makes what takes
+    the text (by default as UTF-8; ``_VaultSink`` encrypts it)."""
 
-    def __init__(self, path, write, new_mode, option, already=None):
+    def __init__(self, path, write, new_mode, option, already=None, sink=None):
         self.path, self.option = path, option
         self.mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else new_mode & ~_umask()
         self.temp = None
@@ -198,7 +224,7 @@ class _Staged:
             fd, self.temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp',
                                              dir=os.path.dirname(path))
             with os.fdopen(fd, 'wb') as handle:
-                sink = _Utf8Sink(handle)
+                sink = (sink or _Utf8Sink)(handle)
                 write(sink)
                 self.digest = sink.close()
                 handle.flush()
@@ -266,6 +292,61 @@ class _Utf8Sink:
     def close(self):
         self._flush()
         return self.digest.hexdigest()
+
+
+class _VaultSink(_Utf8Sink):
+    """Encrypts the text it takes as it comes, to the bytes ``VaultLib.encrypt`` would give
+    (AES256 with its salt, keys and HMAC; format 1.1, or 1.2 with a vault id), written to
+    ``handle``. ``VaultLib.encrypt`` holds about 17 times the text in memory at once (24 MB of
+    vault text for 6 MB of passwords, in several copies); here the ciphertext is the one copy.
+    ``close`` returns the hex SHA-256 of the plain text, as ``_Utf8Sink`` does."""
+
+    _LINE = 80  # vault text is hex in lines of 80 characters: 40 bytes of what is hexlified
+
+    def __init__(self, handle, secret, vault_id, salt=None):
+        super(_VaultSink, self).__init__()
+        VaultAES256()  # raises Ansible's own error when the cryptography library is missing
+        self.target, self.vault_id = handle, vault_id
+        # Ansible's own salt (VAULT_ENCRYPT_SALT or 32 random bytes) and key derivation.
+        self.salt = salt or VaultAES256._get_salt()
+        key1, self.hmac_key, iv = VaultAES256._gen_key_initctr(secret.bytes, self.salt)
+        self.encryptor = Cipher(algorithms.AES(key1), modes.CTR(iv)).encryptor()
+        self.padder = padding.PKCS7(algorithms.AES.block_size).padder()
+        self.hmac = HMAC(self.hmac_key, hashes.SHA256())
+        self.ciphertext = []  # in the blocks it comes in: no buffer that grows by copying
+
+    def _put(self, data):
+        self.digest.update(data)
+        self._encrypt(self.padder.update(data))
+
+    def _encrypt(self, data, last=False):
+        encrypted = self.encryptor.update(data) + (self.encryptor.finalize() if last else b'')
+        self.hmac.update(encrypted)
+        self.ciphertext.append(encrypted)
+
+    def close(self):
+        digest = super(_VaultSink, self).close()
+        self._encrypt(self.padder.finalize(), last=True)
+        handle = self.target
+        handle.write(format_vaulttext_envelope(b'', 'AES256', vault_id=self.vault_id))
+        # What VaultAES256.encrypt hexlifies: the salt, the HMAC and the ciphertext, in hex, one a line.
+        pending = b'\n'.join([hexlify(self.salt), hexlify(self.hmac.finalize()), b''])
+        # Hexlified twice, a block is 4 times its size in vault text: small blocks, small copies.
+        block = 1024 * self._LINE // 2
+        for encrypted in self.ciphertext:
+            for start in range(0, len(encrypted), block):
+                pending += hexlify(encrypted[start:start + block])
+                whole = len(pending) - len(pending) % (self._LINE // 2)
+                self._write_lines(hexlify(pending[:whole]))
+                pending = pending[whole:]
+        self._write_lines(hexlify(pending))
+        self.ciphertext = None
+        return digest
+
+    def _write_lines(self, text):
+        if text:
+            self.target.write(b''.join(text[start:start + self._LINE] + b'\n'
+                                       for start in range(0, len(text), self._LINE)))
 
 
 def _umask():

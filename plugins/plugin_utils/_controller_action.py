@@ -95,8 +95,8 @@ def decrypt_vault_file(secrets, path, option, not_encrypted, undecryptable=''):
 class PlayVault:
     """The play's vault secret: the one named by ``vault_id``, or the first one loaded."""
 
-    def __init__(self, loader, vault_id):
-        self.secrets = list(loader._vault.secrets or [])
+    def __init__(self, secrets, vault_id):
+        self.secrets = list(secrets or [])
         loaded = [name for name, _secret in self.secrets]
         if not self.secrets:
             raise RosterFailed('no vault secret is loaded: the initial passwords are written encrypted with the '

@@ -4,10 +4,12 @@
 
 For each size it writes a template in a temp dir (half the emails blank, so half the addresses
 are made with pypinyin; mobiles stored as Excel floats; a 3-level department tree), then
-converts it in a fresh process the way the roster action does: open the template, read its rows
-while building the roster (every check) -> stream the roster to a file -> encrypt the passwords
-with ansible-vault. It prints the wall time of each step and the process's peak RSS. With --playbook it also times the whole ``ansible-playbook
-playbooks/generate_roster.yml`` run. Figures only: nothing is asserted.
+converts it in a fresh process with the roster action's own code (``generate`` in
+plugins/action/roster.py: read and check every row, build the roster, write it and the
+ansible-vault encrypted passwords file): its wall time, CPU seconds and the process's peak RSS,
+beside the RSS before the task (ansible-core and the plugin loaded). With --playbook it also
+runs the whole ``ansible-playbook playbooks/generate_roster.yml`` (the path users take): wall
+time, CPU seconds and the peak RSS of its largest process. Figures only: nothing is asserted.
 """
 
 import argparse
@@ -52,65 +54,64 @@ def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def convert(path):
-    """Run in a fresh process: the conversion's steps, timed, and the peak RSS."""
-    from ansible.parsing.vault import VaultLib, VaultSecret
-    from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import read_template
-    from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-        render_passwords, roster_comments, write_roster)
-    from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
-    from pypinyin import lazy_pinyin
+def convert(path, workdir):
+    """Run in a fresh process: the roster task's own work (the action plugin's ``generate``, the
+    template to the two files), timed, with the process's peak RSS."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible.parsing.vault import VaultSecret
+    from ansible_collections.mailops.mailbox.plugins.action.roster import generate
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
 
-    lazy_pinyin("张三")  # loads pypinyin's dictionaries, so that they count in the baseline
-
+    args = ArgumentSpecValidator(ROSTER_ARGUMENT_SPEC).validate(dict(
+        src=path, dest=os.path.join(workdir, "roster.yml"), passwords_dest=os.path.join(workdir, "passwords.yml"),
+        domain="example.org")).validated_parameters
+    secrets = [("default", VaultSecret(b"bench"))]
+    # What is loaded before the task runs (ansible-core, the plugin, its module_utils): the
+    # worker process of ansible-playbook has all of it and more (its play, its inventory).
     baseline = rss_mb()
-    times, peaks = {}, {}
-    start = step = time.perf_counter()
+    start = time.perf_counter()
     cpu_start = time.process_time()
-
-    def done(name):
-        now = time.perf_counter()
-        times[name], peaks[name] = round(now - step, 2), round(rss_mb(), 1)
-        return now
-
-    table = read_template(path, os.path.basename(path), stream=True)
-    step = done("open")
-    built = build_roster(table, Settings("example.org"))
-    assert not built.problems, built.problems[:5]
-    step = done("read+build")
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
-        write_roster(out, built.roster, roster_comments(table.source_name, table.sha256, built.row_count))
-        roster_bytes = out.tell()
-    users = len(built.roster["users"])
-    built.roster = None  # as the action does: in its file, the roster does not wait for the encryption
-    step = done("render")
-    secret = VaultSecret(b"bench")
-    VaultLib([("default", secret)]).encrypt(render_passwords(built.passwords), secret)
-    step = done("encrypt")
-    times["total"] = round(time.perf_counter() - start, 2)
+    result = generate(args, secrets)
+    seconds = time.perf_counter() - start
     # On a shared machine the wall time says more about the neighbours than about this code.
-    times["cpu_total"] = round(time.process_time() - cpu_start, 2)
-    return dict(users=users, generated=len(built.generated_emails),
-                collisions=len(built.collisions), roster_bytes=roster_bytes, seconds=times,
-                baseline_rss_mb=round(baseline, 1), peak_rss_mb_after=peaks)
+    cpu = time.process_time() - cpu_start
+    return dict(users=result["users"], generated=len(result["generated_emails"]),
+                collisions=len(result["collisions"]), roster_bytes=os.path.getsize(args["dest"]),
+                passwords_bytes=os.path.getsize(args["passwords_dest"]), seconds=round(seconds, 2),
+                cpu_seconds=round(cpu, 2), baseline_rss_mb=round(baseline, 1), peak_rss_mb=round(rss_mb(), 1))
+
+
+# Runs a command and prints its wall time, CPU seconds and the peak RSS of its largest process:
+# in a process of its own, so that no earlier child of this script counts in RUSAGE_CHILDREN.
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True, check=False)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps(dict(rc=done.returncode, output=(done.stdout + done.stderr)[-3000:],
+                      seconds=round(time.perf_counter() - start, 2), cpu_seconds=round(usage.ru_utime + usage.ru_stime, 2),
+                      peak_rss_mb_of_largest_process=round(usage.ru_maxrss / 1024.0, 1))))
+"""
 
 
 def run_playbook(path, workdir):
     password = Path(workdir) / "vault-password.txt"
     password.write_text("bench\n")
+    output = Path(workdir) / ("playbook-%s" % Path(path).stem)
+    output.mkdir()
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / ".build" / "collections"),
                ANSIBLE_LOCALHOST_WARNING="0", ANSIBLE_INVENTORY_UNPARSED_WARNING="0")
     playbook = str(Path(sys.executable).with_name("ansible-playbook"))
-    start = time.perf_counter()
     completed = subprocess.run(
-        [playbook, str(REPO / "playbooks" / "generate_roster.yml"), "--vault-password-file", str(password),
-         "-e", "mailbox_template=%s" % path, "-e", "mailbox_roster_dest=%s/roster.yml" % workdir,
-         "-e", "mailbox_passwords_dest=%s/passwords.yml" % workdir], env=env, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - start
-    if completed.returncode:
-        raise SystemExit(completed.stdout + completed.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-    return dict(seconds=round(elapsed, 2), peak_rss_mb_of_largest_process=round(peak, 1))
+        [sys.executable, "-c", MEASURE, playbook, str(REPO / "playbooks" / "generate_roster.yml"),
+         "--vault-password-file", str(password), "-e", "mailbox_template=%s" % path,
+         "-e", "mailbox_roster_dest=%s/roster.yml" % output, "-e", "mailbox_passwords_dest=%s/passwords.yml" % output],
+        env=env, capture_output=True, text=True, check=True)
+    figures = json.loads(completed.stdout)
+    if figures.pop("rc"):
+        raise SystemExit(figures["output"])
+    del figures["output"]
+    return figures
 
 
 def main():
@@ -118,11 +119,11 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--playbook", action="store_true", help="also time a whole ansible-playbook run")
     parser.add_argument("--json", help="also write the figures to this file, as {sizes: [...]}")
-    parser.add_argument("--convert", help=argparse.SUPPRESS)
+    parser.add_argument("--convert", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     report = dict(sizes=[])
     if args.convert:
-        print(json.dumps(convert(args.convert)))
+        print(json.dumps(convert(*args.convert)))
         return
     with tempfile.TemporaryDirectory() as workdir:
         for size in args.sizes:
@@ -130,7 +131,9 @@ def main():
             start = time.perf_counter()
             make_template(path, size)
             made = time.perf_counter() - start
-            child = subprocess.run([sys.executable, __file__, "--convert", path], capture_output=True, text=True,
+            output = os.path.join(workdir, "out-%d" % size)
+            os.mkdir(output)
+            child = subprocess.run([sys.executable, __file__, "--convert", path, output], capture_output=True, text=True,
                                    env=dict(os.environ, PYTHONPATH=os.pathsep.join(
                                        [str(REPO / ".build" / "collections"), str(REPO)])), check=False)
             if child.returncode:
@@ -139,8 +142,7 @@ def main():
             figures["xlsx_mb"] = round(os.path.getsize(path) / 1e6, 1)
             figures["xlsx_made_in_s"] = round(made, 1)
             print("%7d rows: %s" % (size, json.dumps(figures, ensure_ascii=False)))
-            report["sizes"].append(dict(figures, rows=size, seconds=figures["seconds"]["total"],
-                                        peak_rss_mb=max(figures["peak_rss_mb_after"].values())))
+            report["sizes"].append(dict(figures, rows=size))
             if args.playbook:
                 print("%7d rows, ansible-playbook: %s" % (size, json.dumps(run_playbook(path, workdir))))
     if args.json:

@@ -168,11 +168,19 @@ def parse_roster(text):
 def render_passwords(passwords):
     """The plain text of the passwords vars file, only ever handed to the vault for encryption:
     emails in order, every email and password tagged ``!unsafe`` as in the roster."""
+    out = io.StringIO()
+    write_passwords(out, passwords)
+    return out.getvalue()
+
+
+def write_passwords(out, passwords):
+    """Write what ``render_passwords`` returns to ``out`` (``write`` and ``writelines`` of str), line by line."""
     _require_yaml()
     if not passwords:
-        return '%s: {}\n' % PASSWORDS_VAR
-    lines = ('  %s: %s\n' % (scalar(email), scalar(passwords[email].reveal())) for email in sorted(passwords))
-    return '%s:\n%s' % (PASSWORDS_VAR, ''.join(lines))
+        out.write('%s: {}\n' % PASSWORDS_VAR)
+        return
+    out.write('%s:\n' % PASSWORDS_VAR)
+    out.writelines('  %s: %s\n' % (scalar(email), scalar(passwords[email].reveal())) for email in sorted(passwords))
 
 
 def parse_passwords(text):

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from collections.abc import Sequence
+
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import validate_departments
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
     REDACTED, ROSTER_KEYS, Problem, Secret, roster_entry,
@@ -27,7 +29,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.options 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
     PasswordChoice, check_policy, policy_problem,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import check_email_format, local_part
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import (
+    check_email_format, local_part, prepare as prepare_names,
+)
 
 _VALIDATION_SLICE = 1000
 # How many distinct values of a repeating column (department, title, state) are remembered.
@@ -96,7 +100,7 @@ class Person:
         self.email = None
         self.generated = False
         self.name = self.path = self.title = self.employee_id = self.mobile = self.password = None
-        self.aliases = []
+        self.aliases = ()
         self.state = 'present'
 
     def entry(self):
@@ -279,7 +283,7 @@ class _Builder:
     def aliases(self, number, cells):
         raw = self.cell(number, cells, 'aliases')
         if raw is None:
-            return []
+            return ()
         aliases, messages = normalise.aliases(raw, self.settings.domain)
         for message in messages:
             self.problem(number, 'aliases', message, value=normalise.clean(raw))
@@ -287,7 +291,7 @@ class _Builder:
             if domain_of(alias) != self.settings.domain:
                 self.problem(number, 'aliases', 'alias "%s" is not in the domain %s' % (alias, self.settings.domain),
                              value=alias)
-        return aliases
+        return aliases or ()
 
     # Across rows ------------------------------------------------------------------------------
 
@@ -374,6 +378,7 @@ class _Builder:
         taken = set(self.owner) | previous.addresses
         names = {}
         locals_of = {}  # pinyin is most of the work, and many people share a name
+        prepare_names(set(person.name for person in people if not person.email and person.name))
         for person in people:
             if person.email or not person.name:
                 continue
@@ -445,20 +450,23 @@ class _Builder:
         self.result.new_passwords = sorted(choice.new)
 
     def assemble(self, people, leavers, departments):
-        rows = dict((person.email, person.row) for person in people)
         # By local part, so that zhang.wei comes before zhang.wei2 (by email "2" sorts before "@").
-        users = sorted([person.entry() for person in people] + leavers, key=lambda entry: entry['email'].split('@'))
+        # Each user's roster entry is made when it is read (validated here, written to the file
+        # later), never all at once: 100,000 dicts were most of a big roster's memory.
+        ordered = sorted(people + leavers, key=_sort_key)
+        users = RosterUsers(ordered)
         tree = [dict(name=name, parent=parent) for name, parent in _parents_first(departments)]
         # Whatever the users module would refuse is refused here, where the row is still known.
-        # In slices, to keep the peak memory of a 100,000-user roster down: addresses are already
-        # unique across the whole roster (``claim``), the rest of the checks are per user.
+        # In slices: addresses are already unique across the whole roster (``claim``), the rest
+        # of the checks are per user.
         for start in range(0, len(users), _VALIDATION_SLICE):
             _desired, problems = validate_users(users[start:start + _VALIDATION_SLICE], domain=self.settings.domain)
             for problem in problems:
-                email = users[start + problem.row]['email'] if problem.row is not None else None
-                if email in rows:
-                    self.problem(rows[email], problem.column, problem.message, value=problem.value)
+                item = ordered[start + problem.row] if problem.row is not None else None
+                if isinstance(item, Person):
+                    self.problem(item.row, problem.column, problem.message, value=problem.value)
                 else:  # a leaver carried over from the previous roster
+                    email = item['email'] if item is not None else None
                     self.problem(None, None, 'previous roster, %s, %s: %s' % (email, problem.column, problem.message),
                                  value=problem.value)
         _nodes, department_problems = validate_departments(tree)
@@ -467,6 +475,47 @@ class _Builder:
         if self.result.problems:
             return
         self.result.roster = dict(domain=self.settings.domain, departments=tree, users=users)
+
+
+class RosterUsers(Sequence):
+    """The roster's users in their order: people of the template (``Person``) and leavers (entry
+    dicts), each given as its roster entry when it is read. Equal to a list of the same entries."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_entry(item) for item in self.items[index]]
+        return _entry(self.items[index])
+
+    def __iter__(self):
+        return (_entry(item) for item in self.items)
+
+    def __eq__(self, other):
+        return isinstance(other, (list, RosterUsers)) and len(self) == len(other) and all(
+            mine == theirs for mine, theirs in zip(self, other))
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return 'RosterUsers(%d users)' % len(self)
+
+
+def _entry(item):
+    return item.entry() if isinstance(item, Person) else item
+
+
+def _sort_key(item):
+    """What sorts like ``email.split('@')`` (local part, then domain) in one string: NUL sorts first."""
+    email = item.email if isinstance(item, Person) else item['email']
+    return email.replace('@', '\x00', 1)
 
 
 class _PreviousAddresses:
