@@ -65,14 +65,21 @@ def _subtrees(options):
     return bases
 
 
+def _managed_entries(connection, options, attrs):
+    """``(dn, {attribute: [bytes]})`` of every entry in the managed subtrees, as the server sends them."""
+    for base in _subtrees(options):
+        yield from connection.search(base, '(objectClass=*)', list(attrs), decode=False)
+
+
+def _parents_first(dn):
+    """The order of entries in a snapshot: parents first is all a restore needs; the DN text orders
+    siblings the same way every time."""
+    return len(ldap.dn.str2dn(dn)), dn.lower()
+
+
 def read_live(connection, options, attrs=('*', '+')):
     """``[(dn, {attribute: [bytes]})]`` of every entry in the managed subtrees, parents first."""
-    entries = []
-    for base in _subtrees(options):
-        entries.extend(connection.search(base, '(objectClass=*)', list(attrs), decode=False))
-    # Parents first is all a restore needs; the DN text orders siblings the same way every time.
-    entries.sort(key=lambda item: (len(ldap.dn.str2dn(item[0])), item[0].lower()))
-    return entries
+    return sorted(_managed_entries(connection, options, attrs), key=lambda entry: _parents_first(entry[0]))
 
 
 def write(connection, options, path, each=None):
@@ -83,16 +90,15 @@ def write(connection, options, path, each=None):
     Only each entry's LDIF record is kept until the file is written: a few times smaller than the
     entry as python-ldap returns it, which matters at 100,000 users."""
     records = []
-    for base in _subtrees(options):
-        for dn, attrs in connection.search(base, '(objectClass=*)', ['*', '+'], decode=False):
-            records.append((len(ldap.dn.str2dn(dn)), dn.lower(), ldif_record(dn, attrs)))
-            if each is not None:
-                each(dn, attrs)
-    records.sort(key=lambda record: record[:2])  # as read_live orders entries
+    for dn, attrs in _managed_entries(connection, options, ('*', '+')):
+        records.append((_parents_first(dn), ldif_record(dn, attrs)))
+        if each is not None:
+            each(dn, attrs)
+    records.sort(key=lambda record: record[0])
     header = '%s\n# created: %s\n# users_dn: %s\n# departments_dn: %s\n# entries: %d\n\n' % (
         MAGIC, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
         options['users_dn'], options['departments_dn'], len(records))
-    chunks = itertools.chain([header.encode('utf-8')], (record for _depth, _key, record in records))
+    chunks = itertools.chain([header.encode('utf-8')], (record for _order, record in records))
     return len(records), write_private(path, chunks)
 
 
