@@ -29,8 +29,9 @@ except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says
     pass
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
-    MissingLibrary, delimiter_option, file_sha256, max_rows_option, read_template,
+    delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
     parse_passwords, parse_roster, render_roster, roster_comments, write_passwords, write_roster,

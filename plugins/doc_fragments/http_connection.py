@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The HTTP options every hosted backend's dict takes (``module_utils/_providers/_http.py``
+"""The HTTP options every hosted backend's dict takes (``module_utils/_connection_options.py``
 ``http_options``), documented once for the exmail, graph and google fragments.
 
 Not a fragment a module extends: Ansible merges a fragment's options one level deep only, so a

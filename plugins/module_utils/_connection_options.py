@@ -3,7 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Backend selection and connection options, shared by every module: a registry with one entry per
 backend (its options dict, secret environment variables, requirements, provider), documented by
-the doc fragments ``mailops.mailbox.connection`` (the ``backend`` option) and one per backend."""
+the doc fragments ``mailops.mailbox.connection`` (the ``backend`` option) and one per backend.
+
+Every backend's options are declared here, but a backend's provider (and the libraries it needs:
+requests, cryptography) is imported only when a task asks for that backend: a module run pays
+for its own backend alone. Ansible still ships every provider in the module's package, since it
+finds the imports inside the functions too."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -16,9 +21,8 @@ from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible.module_utils.six.moves.urllib.parse import urlparse
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail, google, graph, ldap_connection
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
 
@@ -40,6 +44,48 @@ LDAP_OPTIONS = dict(
     # How passwords are hashed, not secrets: no_log=False says so to Ansible's name-based guess.
     password_scheme=dict(type='str', default='sha512_crypt', choices=list(passwords.SCHEMES), no_log=False),
     password_rounds=dict(type='int', default=passwords.DEFAULT_ROUNDS, no_log=False),
+)
+
+
+def http_options(timeout=30):
+    """The options every REST backend's dict takes besides its own (documented once, in the
+    ``http_connection`` doc fragment)."""
+    return dict(
+        timeout=dict(type='int', default=timeout),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        allow_plaintext=dict(type='bool', default=False),
+    )
+
+
+EXMAIL_OPTIONS = dict(
+    corp_id=dict(type='str', required=True),
+    corp_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_EXMAIL_SECRET'])),
+    api_url=dict(type='str', default='https://api.exmail.qq.com/cgi-bin'),
+    max_in_flight=dict(type='int', default=4),
+    **http_options()
+)
+
+GRAPH_OPTIONS = dict(
+    tenant_id=dict(type='str', required=True),
+    client_id=dict(type='str', required=True),
+    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GRAPH_CLIENT_SECRET'])),
+    api_url=dict(type='str', default='https://graph.microsoft.com/v1.0'),
+    token_url=dict(type='str', no_log=False),
+    usage_location=dict(type='str'),
+    license_sku=dict(type='str'),
+    **http_options()
+)
+
+GOOGLE_OPTIONS = dict(
+    customer=dict(type='str', default='my_customer'),
+    admin_subject=dict(type='str', required=True),
+    # A path, or (from the environment variable) the key file's JSON itself: no_log either way.
+    service_account_file=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GOOGLE_SERVICE_ACCOUNT'])),
+    api_url=dict(type='str', default='https://admin.googleapis.com/admin/directory/v1'),
+    token_url=dict(type='str', no_log=False),
+    max_in_flight=dict(type='int', default=4),
+    **http_options()
 )
 
 
@@ -102,13 +148,30 @@ def _ldap_missing():
 
 
 def _requests_missing():
+    from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import REQUESTS_IMPORT_ERROR
     return ('requests', REQUESTS_IMPORT_ERROR) if REQUESTS_IMPORT_ERROR else None
 
 
 def _google_missing():
-    if google.CRYPTOGRAPHY_IMPORT_ERROR:
-        return 'cryptography', google.CRYPTOGRAPHY_IMPORT_ERROR
+    from ansible_collections.mailops.mailbox.plugins.module_utils._providers.google import CRYPTOGRAPHY_IMPORT_ERROR
+    if CRYPTOGRAPHY_IMPORT_ERROR:
+        return 'cryptography', CRYPTOGRAPHY_IMPORT_ERROR
     return _requests_missing()
+
+
+def _exmail_provider(params):
+    from ansible_collections.mailops.mailbox.plugins.module_utils._providers import exmail
+    return exmail.make_provider(params)
+
+
+def _graph_provider(params):
+    from ansible_collections.mailops.mailbox.plugins.module_utils._providers import graph
+    return graph.make_provider(params)
+
+
+def _google_provider(params):
+    from ansible_collections.mailops.mailbox.plugins.module_utils._providers import google
+    return google.make_provider(params)
 
 
 class Backend:
@@ -127,9 +190,9 @@ class Backend:
 
 REGISTRY = dict((backend.name, backend) for backend in (
     Backend('ldap', LDAP_OPTIONS, _ldap_provider, _ldap_missing, ('MAILBOX_LDAP_BIND_PW',)),
-    Backend('exmail', exmail.OPTIONS, exmail.make_provider, _requests_missing, ('MAILBOX_EXMAIL_SECRET',)),
-    Backend('graph', graph.OPTIONS, graph.make_provider, _requests_missing, ('MAILBOX_GRAPH_CLIENT_SECRET',)),
-    Backend('google', google.OPTIONS, google.make_provider, _google_missing, ('MAILBOX_GOOGLE_SERVICE_ACCOUNT',)),
+    Backend('exmail', EXMAIL_OPTIONS, _exmail_provider, _requests_missing, ('MAILBOX_EXMAIL_SECRET',)),
+    Backend('graph', GRAPH_OPTIONS, _graph_provider, _requests_missing, ('MAILBOX_GRAPH_CLIENT_SECRET',)),
+    Backend('google', GOOGLE_OPTIONS, _google_provider, _google_missing, ('MAILBOX_GOOGLE_SERVICE_ACCOUNT',)),
 ))
 BACKENDS = tuple(REGISTRY)
 DOC_FRAGMENTS = tuple('mailops.mailbox.%s' % name for name in BACKENDS)

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import contextlib
 import os
+import stat
 import tempfile
 
 
@@ -29,3 +30,16 @@ def atomic_write(path, mode, prefix, binary=False):
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def private_directory(path):
+    """Make ``path`` a directory only its owner can enter (mode 0700), creating it and its missing
+    parents (as ``mkdir -p``); returns whether anything was created or its mode changed."""
+    changed = not os.path.isdir(path)
+    if changed:
+        os.makedirs(path, 0o700)
+    if stat.S_IMODE(os.stat(path).st_mode) != 0o700:
+        # makedirs' mode is masked by the umask, and an existing directory may be open to others.
+        os.chmod(path, 0o700)
+        changed = True
+    return changed

@@ -57,9 +57,11 @@ options:
     description:
       - A roster vars file (as M(mailops.mailbox.roster) writes it) to read O(departments) from,
         C(mailbox_roster.departments). The file must be on the host the module runs on.
-      - The file's users are validated as M(mailops.mailbox.users) validates them, and any problem
-        fails the module before anything is written, so a roster with a bad row changes nothing,
-        although departments are applied before users.
+      - When the departments need a change, the file's users are first validated as M(mailops.mailbox.users)
+        validates them, and any problem fails the module before anything is written, so a roster with a bad row
+        changes nothing, although departments are applied before users. With no department to change, the users are
+        left to M(mailops.mailbox.users) (which fails on the same problems), and the file is read only as far as its
+        departments when they come before its users, as M(mailops.mailbox.roster) writes them.
       - One of O(name), O(departments) and O(departments_file) is required.
     type: path
 '''
@@ -128,7 +130,8 @@ def main():
         required_one_of=[('name', 'departments', 'departments_file')],
         mutually_exclusive=[('name', 'departments', 'departments_file')],
     )
-    run_departments(module, department_items(module))
+    items, before_changes = department_items(module)
+    run_departments(module, items, before_changes=before_changes)
 
 
 if __name__ == '__main__':

@@ -23,8 +23,8 @@ description:
   - On a hosted backend (O(backend=exmail), O(backend=graph)) the snapshot is JSON, the departments and users in
     roster format. These APIs never give a password back, so it holds none; M(mailops.mailbox.restore) re-creates a
     missing user with a new initial password.
-  - The file holds password hashes (LDAP). Keep it in a directory only the operator can read, as the
-    C(mailops.mailbox.backup) role does (C(0700)), and encrypt it where it leaves the machine.
+  - The file holds password hashes (LDAP). Keep it in a directory only the operator can read (O(create_dir) makes
+    one, C(0700), as the C(mailops.mailbox.backup) role does), and encrypt it where it leaves the machine.
 author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:
@@ -45,7 +45,7 @@ attributes:
 options:
   path:
     description:
-      - The snapshot file to write. Its directory must exist (except in check mode).
+      - The snapshot file to write. Its directory must exist (except in check mode), unless O(create_dir=true).
       - Name it C(<stamp>.ldif) (C(<stamp>.json) on a hosted backend) with the UTC time as the stamp,
         C(%Y%m%dT%H%M%S%fZ) (for example C(20261125T101500123456Z.ldif)), as the C(mailops.mailbox.backup) role does,
         for O(keep) and the
@@ -59,6 +59,13 @@ options:
       - Every string in it is tagged C(!unsafe), so Ansible never templates a value that came from the directory,
         however the file is loaded (C(-e @file), C(vars_files), or the modules' C(users_file)).
     type: path
+  create_dir:
+    description:
+      - Create the directory of O(path) when it is missing (and its missing parents, as C(mkdir -p)), and make it
+        mode C(0700), readable only by its owner, whether new or not. The snapshot holds password hashes.
+      - Nothing is created in check mode.
+    type: bool
+    default: false
   keep:
     description:
       - Keep only the newest O(keep) snapshots in the directory of O(path) (this one included) and remove the
@@ -82,9 +89,10 @@ EXAMPLES = r'''
   ansible.builtin.set_fact:
     stamp: "{{ now(utc=true, fmt='%Y%m%dT%H%M%S%fZ') }}"
 
-- name: Snapshot with its roster copy, keeping the newest 14
+- name: Snapshot with its roster copy into a private directory (made if missing), keeping the newest 14
   mailops.mailbox.snapshot:
     path: /var/backups/mailbox/{{ stamp }}.ldif
+    create_dir: true
     roster_path: /var/backups/mailbox/{{ stamp }}.roster.yml
     keep: 14
 '''
@@ -136,7 +144,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._module.directory 
 
 def main():
     module = new_module(dict(path=dict(type='path', required=True), roster_path=dict(type='path'),
-                             keep=dict(type='int')))
+                             create_dir=dict(type='bool', default=False), keep=dict(type='int')))
     run_snapshot(module)
 
 

@@ -16,7 +16,7 @@ from ansible.module_utils.common.text.converters import to_bytes, to_text
 from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 
 
 class RosterFailed(Exception):

@@ -15,11 +15,15 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.common import fail_problems, first_names
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import read_roster_file
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
+    read_roster_departments, read_roster_file,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 
 
-def run_departments(module, items, provider=None):
+def run_departments(module, items, provider=None, before_changes=None):
+    """Ensure the departments of ``items``; ``before_changes``, when given, is called once the plan
+    has changes and before any of them is made (or shown in check mode), to refuse them."""
     departments, problems = validate_departments(items)
     if problems:
         fail_problems(module, ProblemsFound(problems, where='departments[{row}]', what='departments list'),
@@ -45,6 +49,8 @@ def run_departments(module, items, provider=None):
                           deleted=[c.name for c in changes if c.action == 'delete'])
             if module._diff:
                 result['diff'] = [c.diff() for c in changes]
+            if changes and before_changes:
+                before_changes()
             provider.ensure_containers(departments=any(c.action == 'create' for c in changes),
                                        check_only=module.check_mode)
             if not module.check_mode:
@@ -67,22 +73,31 @@ def _without_department_objects(module, provider, departments):
 
 
 def department_items(module):
-    """The department dicts: the ``departments`` list, a roster file's, or the one named by ``name``."""
+    """``(department dicts, before_changes)``: the ``departments`` list, a roster file's, or the one
+    named by ``name``; for a roster file, the check of its users that must pass before a change."""
     params = module.params
-    if params.get('departments_file'):
+    path = params.get('departments_file')
+    if path:
         try:
-            roster = read_roster_file(params['departments_file'])
+            items = read_roster_departments(path)
         except ValueError as exc:
             module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'))
-        # The departments are applied before the users: a roster whose users are invalid changes nothing,
-        # so its users are checked here too (the same checks the users module starts with).
-        _users, problems = validate_users(roster.get('users') or [], domain=roster.get('domain'))
-        if problems:
-            fail_problems(module, ProblemsFound(problems, what='users of departments_file %s'
-                                                % params['departments_file']), changed=False)
-        return roster.get('departments') or []
+        return items, lambda: _check_roster_users(module, path)
     if params.get('departments') is not None:
-        return params['departments']
+        return params['departments'], None
     item = dict((key, params[key]) for key in ('name', 'parent', 'description') if params.get(key) is not None)
     item['state'] = params['state']
-    return [item]
+    return [item], None
+
+
+def _check_roster_users(module, path):
+    """The departments are applied before the users: a roster whose users are invalid must change
+    nothing, so before a department change its users get the checks the users module starts with.
+    With nothing to change the users are left to the users module (a re-run need not read them twice)."""
+    try:
+        roster = read_roster_file(path)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'), changed=False)
+    _users, problems = validate_users(roster.get('users') or [], domain=roster.get('domain'))
+    if problems:
+        fail_problems(module, ProblemsFound(problems, what='users of departments_file %s' % path), changed=False)

@@ -13,6 +13,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._connection_option
     connection_secrets, make_provider,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import RestoreRefused, summarise
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import private_directory
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.backup_files import beyond_keep, write_roster_copy
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.json_snapshot import recreated_users
@@ -55,8 +56,14 @@ def run_snapshot(module, provider=None):
     keep, roster_path = params.get('keep'), params.get('roster_path')
     if keep is not None and keep < 1:
         module.fail_json(msg='keep must be 1 or more, not %d: the snapshot just taken is always kept' % keep)
-    if not module.check_mode and not os.path.isdir(directory):
-        module.fail_json(msg='path: the directory of %s does not exist' % path)
+    if not module.check_mode and params.get('create_dir'):
+        try:
+            private_directory(directory)
+        except (IOError, OSError) as exc:
+            module.fail_json(msg='create_dir: cannot make %s a directory only its owner can read: %s'
+                             % (directory, exc.strerror or exc))
+    elif not module.check_mode and not os.path.isdir(directory):
+        module.fail_json(msg='path: the directory of %s does not exist (create_dir: true creates it)' % path)
     provider = provider or make_provider(module)
     try:
         with provider:

@@ -71,8 +71,14 @@ def load_plain_yaml(handle):
     ``yaml.load`` first builds a node for every scalar: for 100,000 users that graph takes several
     times the memory of the data itself and most of the time (measured: 13 s and 690 MB against
     2 s and 130 MB). Scalars resolve as the safe loader resolves them; an ``!unsafe`` one is a str."""
+    return _build(yaml.parse(handle, Loader=SafeLoader))[1]
+
+
+def _build(events, stop_at=()):
+    """``(path, value)``: the document's data, or, as soon as the value of a key path of ``stop_at``
+    (tuples of keys from the top) is complete, that value and its path, the rest left unparsed."""
     stack, keys, anchors, result = [], [], {}, None
-    for event in yaml.parse(handle, Loader=SafeLoader):
+    for event in events:
         kind = type(event)
         if kind is yaml_events.ScalarEvent:
             value = _scalar(event)
@@ -106,9 +112,11 @@ def load_plain_yaml(handle):
                 raise _NotPlain()
             keys[-1] = value
         else:
+            if stop_at and len(keys) <= 2 and tuple(keys) in stop_at:
+                return tuple(keys), value
             top[keys[-1]] = value
             keys[-1] = None
-    return result
+    return (), result
 
 
 def load_yaml(stream):
@@ -137,6 +145,27 @@ def read_roster_file(path):
     if not isinstance(data, dict) or not isinstance(data.get('users', []), list):
         raise ValueError('roster_file %s is not a roster: it needs %s.users, a list of users' % (path, ROSTER_VAR))
     return data
+
+
+def read_roster_departments(path):
+    """The ``departments`` list of a roster vars file, read only as far as it needs.
+
+    The collection writes ``mailbox_roster``'s departments before its users, so for such a file the
+    reading stops at the end of the departments: a department run does not parse thousands of users.
+    Otherwise (users first, no ``mailbox_roster``, YAML beyond plain data) the whole file is read.
+    A problem in the part not read is found by ``read_roster_file``, which the department module runs
+    before it writes anything, and by the users module. ValueError as ``read_roster_file``."""
+    try:
+        with open(path, 'rb') as handle:
+            found, departments = _build(yaml.parse(handle, Loader=SafeLoader), stop_at=((ROSTER_VAR, 'departments'),))
+    except (IOError, OSError) as exc:
+        raise ValueError('roster_file %s cannot be read: %s' % (path, exc.strerror or exc))
+    except (yaml.YAMLError, _NotPlain, KeyError):
+        # Not valid YAML, beyond plain data, or an alias to an anchor of the part not read: the whole file decides.
+        found = ()
+    if found and isinstance(departments, list):
+        return departments
+    return read_roster_file(path).get('departments') or []
 
 
 def parse_passwords_text(text):

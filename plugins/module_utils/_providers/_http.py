@@ -247,16 +247,6 @@ class RetryWaits:
         time.sleep(seconds)
 
 
-def http_options(timeout=30):
-    """The options every REST backend's dict takes besides its own (documented per backend)."""
-    return dict(
-        timeout=dict(type='int', default=timeout),
-        validate_certs=dict(type='bool', default=True),
-        ca_path=dict(type='path'),
-        allow_plaintext=dict(type='bool', default=False),
-    )
-
-
 def check_http_options(backend, options, *url_options):
     """ValueError naming the option when a timeout or URL of ``backend``'s dict is unusable."""
     if options['timeout'] <= 0:

@@ -17,30 +17,20 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
-    ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, http_options, in_flight, retry_after,
+    ERROR, OK, RETRY, TOKEN, Refused, RestClient, RetryWaits, check_http_options, in_flight, retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
 
-DEFAULT_API_URL = 'https://api.exmail.qq.com/cgi-bin'
 ROOT_DEPARTMENT = 1
 TOKEN_ERRORS = (40014, 42001)
 THROTTLED = 45009
 USER_EXISTS, USER_MISSING = 60102, 60111
 MAX_SLAVES = 5
-
-OPTIONS = dict(
-    corp_id=dict(type='str', required=True),
-    corp_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_EXMAIL_SECRET'])),
-    api_url=dict(type='str', default=DEFAULT_API_URL),
-    max_in_flight=dict(type='int', default=4),
-)
-OPTIONS.update(http_options())
 
 
 def make_provider(params):

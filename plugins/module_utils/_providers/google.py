@@ -30,14 +30,13 @@ import os
 import time
 import traceback
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import is_chinese_name, split_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
-    ERROR, OK, RETRY, TOKEN, Refused, RestClient, check_http_options, http_options, in_flight, json_body, retry_after,
+    ERROR, OK, RETRY, TOKEN, Refused, RestClient, check_http_options, in_flight, json_body, retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
@@ -50,7 +49,6 @@ try:
 except ImportError:
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
-DEFAULT_API_URL = 'https://admin.googleapis.com/admin/directory/v1'
 DEFAULT_TOKEN_URL = 'https://oauth2.googleapis.com/token'
 JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
 # The least the backend needs: users and org units, nothing else of the directory.
@@ -60,17 +58,6 @@ PAGE_SIZE = 500  # users.list's maximum maxResults
 THROTTLED_REASONS = ('rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded')
 MAX_ALIASES = 30
 ROOT = '/'
-
-OPTIONS = dict(
-    customer=dict(type='str', default='my_customer'),
-    admin_subject=dict(type='str', required=True),
-    # A path, or (from the environment variable) the key file's JSON itself: no_log either way.
-    service_account_file=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GOOGLE_SERVICE_ACCOUNT'])),
-    api_url=dict(type='str', default=DEFAULT_API_URL),
-    token_url=dict(type='str', no_log=False),
-    max_in_flight=dict(type='int', default=4),
-)
-OPTIONS.update(http_options())
 
 
 def make_provider(params):

@@ -21,20 +21,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import Department
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers._http import (
-    ERROR, OK, RETRY, TOKEN, RestClient, RetryWaits, check_http_options, http_options, json_body, origin,
+    ERROR, OK, RETRY, TOKEN, RestClient, RetryWaits, check_http_options, json_body, origin,
     parse_retry_after, retry_after,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import Capabilities, ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.hosted import HostedProvider
 
-DEFAULT_API_URL = 'https://graph.microsoft.com/v1.0'
 TOKEN_URL = 'https://login.microsoftonline.com/%s/oauth2/v2.0/token'
 SCOPE = 'https://graph.microsoft.com/.default'
 BATCH_SIZE = 20
@@ -44,17 +42,6 @@ SELECT = ('id', 'userPrincipalName', 'displayName', 'department', 'jobTitle', 'e
 # Roster key -> Graph property, for the keys that map one to one.
 PROPERTIES = (('name', 'displayName'), ('department', 'department'), ('title', 'jobTitle'),
               ('employee_id', 'employeeId'), ('mobile', 'mobilePhone'))
-
-OPTIONS = dict(
-    tenant_id=dict(type='str', required=True),
-    client_id=dict(type='str', required=True),
-    client_secret=dict(type='str', no_log=True, fallback=(env_fallback, ['MAILBOX_GRAPH_CLIENT_SECRET'])),
-    api_url=dict(type='str', default=DEFAULT_API_URL),
-    token_url=dict(type='str', no_log=False),
-    usage_location=dict(type='str'),
-    license_sku=dict(type='str'),
-)
-OPTIONS.update(http_options())
 
 
 def make_provider(params):

@@ -23,8 +23,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.headers 
     HEADER_ALIASES, header_key, join_name,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.normalise import FORMULA_STARTS
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
-    _BROKEN_WORKBOOK, HAS_OPENPYXL, OPENPYXL_IMPORT_ERROR, MissingLibrary, cell_text,
+    _BROKEN_WORKBOOK, HAS_OPENPYXL, OPENPYXL_IMPORT_ERROR, cell_text,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.sources import EXMAIL, GOOGLE, M365
 

@@ -31,7 +31,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names impo
     NAME_DOTS, is_chinese_name, split_name,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import AUTO
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 
 # Surnames read differently from their character's most common reading, which pypinyin gives.
 SURNAME_READINGS = {

@@ -25,6 +25,7 @@ import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import xlsx
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_MAX_ROWS
 
 XLSX_MAGIC = b'PK\x03\x04'
@@ -39,15 +40,6 @@ _CHUNK = 1024 * 1024
 _UNDECODABLE_RE = re.compile(u'[\udc80-\udcff]+')
 # What _check_cells looks for: undecodable bytes, line breaks.
 _SUSPECT_RE = re.compile(u'[\udc80-\udcff\r\n]')
-
-
-class MissingLibrary(Exception):
-    """A Python library this template needs is not installed on the controller."""
-
-    def __init__(self, library, import_error):
-        self.library = library
-        self.import_error = import_error
-        super(MissingLibrary, self).__init__('the Python library %s is required to read this template' % library)
 
 
 class Table:

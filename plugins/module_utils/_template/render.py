@@ -34,7 +34,7 @@ else:
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import UNSAFE_TAG, load_yaml
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import MissingLibrary
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 
 ROSTER_VAR = 'mailbox_roster'
 PASSWORDS_VAR = 'mailbox_initial_passwords'

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
+from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write, private_directory
 
 
 def test_the_temporary_file_has_the_mode_before_it_holds_anything(tmp_path):
@@ -32,3 +32,16 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing_behind(tmp_path):
             output.write(b'half')
             raise ValueError('stopped midway')
     assert target.read_bytes() == b'old' and os.listdir(str(tmp_path)) == ['passwords.yml']
+
+
+def test_a_private_directory_is_made_with_its_parents_and_an_open_one_is_closed(tmp_path):
+    target = tmp_path / 'var' / 'backups'
+    old_umask = os.umask(0o077)
+    try:
+        assert private_directory(str(target)) is True
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    assert private_directory(str(target)) is False
+    target.chmod(0o755)
+    assert private_directory(str(target)) is True and stat.S_IMODE(target.stat().st_mode) == 0o700

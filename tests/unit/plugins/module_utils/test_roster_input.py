@@ -6,8 +6,9 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
-    parse_passwords_text, read_roster_file,
+    parse_passwords_text, read_roster_departments, read_roster_file,
 )
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
 
 def test_read_roster_file(tmp_path):
@@ -83,3 +84,46 @@ def test_merge_keys_fall_back_to_the_full_loader(tmp_path):
     path = tmp_path / 'roster.yml'
     path.write_text('base: &b {state: present}\nmailbox_roster:\n  users:\n  - <<: *b\n    email: a@example.org\n')
     assert read_roster_file(str(path))['users'] == [{'state': 'present', 'email': 'a@example.org'}]
+
+
+BROKEN_TAIL = u'    - email: [unclosed\n'
+
+
+def test_the_departments_are_read_without_the_users_when_they_come_first(tmp_path):
+    path = tmp_path / 'roster.yml'
+    text = roster_yaml(dict(domain='x.org', departments=[dict(name=u'销售部'), dict(name=u'华东', parent=u'销售部')],
+                            users=[dict(email='a@x.org', name='A', department=u'华东')]))
+    path.write_text(text, encoding='utf-8')
+    departments = read_roster_file(str(path))['departments']
+    assert [d['name'] for d in departments] == [u'销售部', u'华东']
+    # The users part broken: only a reading that stops after the departments succeeds.
+    path.write_text(text + BROKEN_TAIL, encoding='utf-8')
+    assert read_roster_departments(str(path)) == departments
+    with pytest.raises(ValueError, match='is not valid YAML'):
+        read_roster_file(str(path))
+
+
+@pytest.mark.parametrize('content', [
+    u'mailbox_roster:\n  users:\n    - {email: a@x.org, name: A}\n  departments:\n    - name: Sales\n',
+    u'users:\n  - {email: a@x.org, name: A}\ndepartments:\n  - name: Sales\n',
+    u'departments:\n  - name: Other\nmailbox_roster:\n  departments:\n    - name: Sales\n  users: []\n',
+    u'mailbox_roster:\n  base: &dep {name: Sales}\n  departments:\n    - *dep\n  users: []\n',
+    u'mailbox_roster:\n  departments:\n    - <<: {name: Sales}\n  users: []\n',
+])
+def test_the_departments_read_whole_give_what_the_whole_roster_holds(tmp_path, content):
+    path = tmp_path / 'roster.yml'
+    path.write_text(content, encoding='utf-8')
+    assert read_roster_departments(str(path)) == read_roster_file(str(path))['departments'] == [dict(name='Sales')]
+
+
+@pytest.mark.parametrize('content, message', [
+    (u'mailbox_roster:\n  users: [1\n', 'is not valid YAML'),
+    (u'mailbox_roster:\n  departments: nope\n  users: nope\n', 'is not a roster'),
+])
+def test_the_departments_of_a_file_that_is_no_roster_fail_as_the_roster_does(tmp_path, content, message):
+    path = tmp_path / 'roster.yml'
+    path.write_text(content, encoding='utf-8')
+    with pytest.raises(ValueError, match=message):
+        read_roster_departments(str(path))
+    with pytest.raises(ValueError, match='cannot be read'):
+        read_roster_departments(str(tmp_path / 'missing.yml'))

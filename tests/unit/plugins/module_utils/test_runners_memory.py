@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -128,6 +130,23 @@ def test_departments_without_department_objects_warn_and_change_nothing():
     assert len(module.warnings) == 1 and 'no department objects' in module.warnings[0]
 
 
+def test_departments_call_before_changes_only_for_a_change_and_before_writing_it():
+    calls = []
+
+    def refuse():
+        calls.append('checked')
+        raise Exited(dict(failed=True, msg='bad roster'))
+
+    provider = MemoryProvider(departments=[dict(name='Sales')])
+    same = run(run_departments, Module(), [dict(name='Sales')], provider=provider, before_changes=refuse)
+    assert not same['changed'] and calls == []
+    for check_mode in (True, False):
+        refused = run(run_departments, Module(check_mode=check_mode), [dict(name='Sales'), dict(name='HQ')],
+                      provider=provider, before_changes=refuse)
+        assert refused['failed'] and provider.writes == []
+    assert calls == ['checked', 'checked']
+
+
 def test_department_description_refused_where_departments_have_none():
     provider = MemoryProvider(capabilities=HOSTED)
     result = run(run_departments, Module(), [dict(name='Sales', description='the sales team')], provider=provider)
@@ -159,6 +178,28 @@ def test_directory_info_snapshot_and_restore_round_trip(tmp_path):
     done = run(run_restore, Module(src=path), provider=provider)
     assert done['applied'] == 3 and provider.users['u1@x.org']['title'] == 'T'
     assert 'u9@x.org' not in provider.users and 'Extra' not in provider.departments
+
+
+def test_snapshot_makes_its_directory_private_only_when_asked(tmp_path):
+    provider = MemoryProvider(departments=[dict(name='Sales')], users=users(1))
+    backups = tmp_path / 'site' / 'backups'
+    refused = run(run_snapshot, Module(path=str(backups / 'snap.json')), provider=provider)
+    assert refused['failed'] and 'does not exist' in refused['msg'] and not backups.exists()
+    planned = run(run_snapshot, Module(check_mode=True, path=str(backups / 'snap.json'), create_dir=True),
+                  provider=provider)
+    assert planned['entries'] == 2 and not backups.exists()
+    written = run(run_snapshot, Module(path=str(backups / 'snap.json'), create_dir=True), provider=provider)
+    assert written['verified'] and stat.S_IMODE(os.stat(str(backups)).st_mode) == 0o700
+    backups.chmod(0o755)
+    run(run_snapshot, Module(path=str(backups / 'again.json'), create_dir=True), provider=provider)
+    assert stat.S_IMODE(os.stat(str(backups)).st_mode) == 0o700
+
+
+def test_snapshot_names_create_dir_when_the_directory_cannot_be_made(tmp_path):
+    provider = MemoryProvider(users=users(1))
+    (tmp_path / 'file').write_text(u'not a directory')
+    result = run(run_snapshot, Module(path=str(tmp_path / 'file' / 'snap.json'), create_dir=True), provider=provider)
+    assert result['failed'] and result['msg'].startswith('create_dir: cannot make ')
 
 
 def test_restore_refuses_to_recreate_users_whose_passwords_are_gone(tmp_path):
