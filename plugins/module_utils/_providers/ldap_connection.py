@@ -132,26 +132,47 @@ class LdapConnection:
 
     def search(self, base, filterstr, attrs, scope=None, decode=True):
         """All entries below ``base`` in pages, as ``(dn, {attr: [str, ...]})`` (bytes unless
-        ``decode``); none if base is missing."""
+        ``decode``); none if base is missing.
+
+        Each next page is asked for as soon as the current one has arrived, before its entries are
+        handed out: the server prepares it while the caller works through this one."""
         scope = ldap.SCOPE_SUBTREE if scope is None else scope
         control = SimplePagedResultsControl(True, size=PAGE_SIZE, cookie='')
-        while True:
-            try:
-                msgid = self._call(lambda: self.conn.search_ext(base, scope, filterstr, attrs, serverctrls=[control]))
-                # result3 waits at most conn.timeout (the ``timeout`` option) for each page.
-                _rtype, data, _msgid, controls = self._call(lambda: self.conn.result3(msgid))
-            except ldap.NO_SUCH_OBJECT:
-                return
-            except ldap.LDAPError as exc:
-                raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
-            for dn, entry in data:
-                if dn is not None:  # None marks a search reference
-                    yield dn, ({k: [v.decode('utf-8') for v in vals] for k, vals in entry.items()}
-                               if decode else entry)
-            cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
-            if not cookies or not cookies[0]:
-                return
-            control.cookie = cookies[0]
+        msgid = self._search_page(base, scope, filterstr, attrs, control)
+        try:
+            while msgid is not None:
+                try:
+                    # result3 waits at most conn.timeout (the ``timeout`` option) for each page.
+                    _rtype, data, _msgid, controls = self._call(lambda: self.conn.result3(msgid))
+                except ldap.NO_SUCH_OBJECT:
+                    msgid = None
+                    return
+                except ldap.LDAPError as exc:
+                    msgid = None
+                    raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
+                cookies = [c.cookie for c in controls if c.controlType == SimplePagedResultsControl.controlType]
+                msgid = None
+                if cookies and cookies[0]:
+                    control.cookie = cookies[0]
+                    msgid = self._search_page(base, scope, filterstr, attrs, control)
+                for dn, entry in data:
+                    if dn is not None:  # None marks a search reference
+                        yield dn, ({k: [v.decode('utf-8') for v in vals] for k, vals in entry.items()}
+                                   if decode else entry)
+        finally:
+            if msgid is not None and self.conn is not None:
+                # The caller stopped early: the page asked for ahead is not wanted.
+                try:
+                    self.conn.abandon(msgid)
+                except ldap.LDAPError:
+                    pass
+
+    def _search_page(self, base, scope, filterstr, attrs, control):
+        """Send the search for one page (``control`` holds the cookie); its message id."""
+        try:
+            return self._call(lambda: self.conn.search_ext(base, scope, filterstr, attrs, serverctrls=[control]))
+        except ldap.LDAPError as exc:
+            raise ProviderError('search below "%s" failed: %s' % (base, error_message(exc)))
 
     def exists(self, dn):
         try:
@@ -265,6 +286,9 @@ def _b(value):
 
 # Pure functions of a DN, remembered for the run (a module run is one short process).
 _PARSED, _DN_KEYS = {}, {}
+# A DN of single-valued RDNs whose names and values hold only characters no DN form escapes or
+# spaces around (most DNs are such): read without libldap's parser, with the same result.
+_PLAIN_DN = re.compile(r'[A-Za-z][A-Za-z0-9-]*=[A-Za-z0-9._@-]+(?:,[A-Za-z][A-Za-z0-9-]*=[A-Za-z0-9._@-]+)*\Z')
 
 
 def child_dn(attribute, value, parent_dn):
@@ -315,8 +339,11 @@ def dn_key(dn):
     times (as address holders, as users, as entries to create)."""
     key = _DN_KEYS.get(dn)
     if key is None:
-        rdns = [[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)]
-        key = _DN_KEYS[dn] = ldap.dn.dn2str(rdns)
+        if _PLAIN_DN.match(dn):
+            key = dn.lower()  # what str2dn and dn2str give for it: nothing in it is escaped
+        else:
+            key = ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in ldap.dn.str2dn(dn)])
+        _DN_KEYS[dn] = key
     return key
 
 
@@ -325,6 +352,8 @@ def same_dn(first, second):
 
 
 def _canonical(dn):
+    if _PLAIN_DN.match(dn):
+        return [((attribute, value),) for attribute, value in (rdn.split('=') for rdn in dn.lower().split(','))]
     return [_canonical_rdn(rdn) for rdn in ldap.dn.str2dn(dn)]
 
 

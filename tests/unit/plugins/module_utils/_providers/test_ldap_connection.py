@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-"""LdapConnection's pipeline and deadline against a fake libldap connection (no server)."""
+"""LdapConnection's pipeline and deadline against a fake libldap connection (no server), and its DN reading."""
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
@@ -8,8 +8,12 @@ import threading
 import time
 
 import ldap
+import ldap.dn
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
     WINDOW, LdapConnection,
@@ -118,3 +122,25 @@ def test_opening_passes_on_the_error_and_the_connection_of_the_worker(monkeypatc
     monkeypatch.setattr(LdapConnection, '_open', refused)
     with pytest.raises(ProviderError, match='cannot bind'):
         LdapConnection(dict(server_uri=URI, timeout=1)).open()
+
+
+# DN text of the kinds a directory returns: plain ones, and ones with escapes, spaces, multi-valued RDNs.
+DN_PARTS = st.lists(st.tuples(st.sampled_from(['uid', 'cn', 'OU', 'dc', 'mail', '2.5.4.3']),
+                              st.text(alphabet='aZ09._@-=,+\\ #;"', min_size=1, max_size=6)), min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DN_PARTS, st.booleans())
+def test_a_dn_read_without_libldap_gives_what_libldap_gives(parts, escaped):
+    """dn_key and the subtree tests read plain DNs without str2dn: the same keys and RDNs either way."""
+    if escaped:
+        dn = ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)] for attribute, value in parts])
+    else:
+        dn = ','.join('%s=%s' % part for part in parts)
+    try:
+        rdns = ldap.dn.str2dn(dn)
+    except ldap.DECODING_ERROR:
+        return
+    ldap_connection._DN_KEYS.clear()
+    assert ldap_connection.dn_key(dn) == ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in rdns])
+    assert ldap_connection._canonical(dn) == [ldap_connection._canonical_rdn(rdn) for rdn in rdns]
