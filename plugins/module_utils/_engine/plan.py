@@ -46,20 +46,41 @@ class Change:
     ``before``/``after`` are full roster entries (None when the user does not exist on that
     side); ``changed_keys`` the managed keys that differ; ``password`` the Secret to write, or
     None to leave the stored password alone; ``current`` the directory's user (for its ref).
+
+    ``entries``, instead of ``before`` and ``after``, is a function that gives them when either is
+    first read: a user the plan leaves unchanged needs neither unless a diff or a test asks, and a
+    re-run of 100,000 users then holds no 200,000 roster entries that nothing reads.
     """
 
-    __slots__ = ('action', 'email', 'before', 'after', 'changed_keys', 'password', 'current', 'reason')
+    __slots__ = ('action', 'email', '_before', '_after', '_entries', 'changed_keys', 'password', 'current', 'reason')
 
     def __init__(self, action, email, before=None, after=None, changed_keys=(), password=None, current=None,
-                 reason=None):
+                 reason=None, entries=None):
         self.action = action
         self.email = email
-        self.before = before
-        self.after = after
+        self._before = before
+        self._after = after
+        self._entries = entries
         self.changed_keys = tuple(changed_keys)
         self.password = password
         self.current = current
         self.reason = reason
+
+    @property
+    def before(self):
+        if self._entries is not None:
+            self._make_entries()
+        return self._before
+
+    @property
+    def after(self):
+        if self._entries is not None:
+            self._make_entries()
+        return self._after
+
+    def _make_entries(self):
+        self._before, self._after = self._entries()
+        self._entries = None
 
     @property
     def is_change(self):
@@ -133,16 +154,26 @@ def _classify(before_state, after_state, changed_keys, password):
 def _plan_existing(user, current, options, password_matches):
     if user.state == 'absent':
         return Change(DELETE, user.email, before=current.roster_entry(), current=current, reason='state: absent')
-    wanted = dict(current.fields)
-    wanted.update(user.fields)
-    changed = [key for key in MANAGED_KEYS if key in user.fields and _differs(current.fields.get(key), wanted[key])]
+    fields = user.fields
+    changed = [key for key in MANAGED_KEYS if key in fields and _differs(current.fields.get(key), fields[key])]
     password = None
     if user.password is not None and options.update_password == 'always':
         if not password_matches(user.password, current):
             password = user.password
     action = _classify(current.state, user.state, changed, password)
-    return Change(action, user.email, before=current.roster_entry(), after=roster_entry(dict(wanted, email=user.email)),
+    if action == UNCHANGED:
+        return Change(action, user.email, changed_keys=changed, current=current,
+                      entries=lambda: (current.roster_entry(), _wanted_entry(user, current)))
+    return Change(action, user.email, before=current.roster_entry(), after=_wanted_entry(user, current),
                   changed_keys=changed, password=password, current=current)
+
+
+def _wanted_entry(user, current):
+    """The roster entry of an existing user as the plan leaves it: the directory's values, the roster's over them."""
+    wanted = dict(current.fields)
+    wanted.update(user.fields)
+    wanted['email'] = user.email
+    return roster_entry(wanted)
 
 
 def _differs(before, after):

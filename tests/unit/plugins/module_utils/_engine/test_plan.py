@@ -190,3 +190,23 @@ def test_diff_text_shows_any_script_as_itself():
     diff = result.changes[0].diff()
     assert u'title: "经理"' in diff['after'] and u'name: "张三"' in diff['before']
     assert yaml.safe_load(diff['after'])['aliases'] == []
+
+
+def test_an_unchanged_user_gets_its_roster_entries_only_when_they_are_read():
+    made = []
+
+    class Counted(CurrentUser):
+        __slots__ = ()
+
+        def roster_entry(self):
+            made.append(self.email)
+            return super(Counted, self).roster_entry()
+
+    plain = current('a@example.org', name='A', title='Boss')
+    existing = Counted(plain.email, plain.fields, ref=plain.ref)
+    result = plan(desired({'email': 'a@example.org', 'name': 'A', 'title': 'Boss'}), [existing], PlanOptions())
+    change = result.changes[0]
+    assert change.action == 'unchanged' and not result.changed and made == []
+    assert result.summary()['unchanged'] == 1 and result.emails()['updated'] == []
+    assert change.before == change.after == plain.roster_entry() and made == ['a@example.org']
+    assert change.before is change.before and made == ['a@example.org']
