@@ -43,7 +43,9 @@ from pathlib import Path
 import ldap
 import yaml
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import C_CRYPT
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import write_passwords, write_roster
 from tests.bench import hosted_bench
 from tests.harness.servers import HOST, LabServers
 from tests.integration.playbook import (ANSIBLE_PLAYBOOK, CALLBACKS, COLLECTIONS, REPO, PlaybookRun,
@@ -120,9 +122,11 @@ def apply(lab, workdir, users, passwords, from_files=True):
     otherwise both pass through Ansible variables (JSON extra vars, the fastest form of those)."""
     if from_files:
         roster, secrets_file = Path(workdir) / "roster.yml", Path(workdir) / "passwords.yml"
-        roster.write_text(yaml.dump({"mailbox_roster": {"domain": "example.org", "users": users}},
-                                    Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True))
-        secrets_file.write_text(json.dumps({"mailbox_initial_passwords": passwords}))
+        # Both as generate_roster.yml writes them (the collection's writers; the vault file unencrypted here).
+        with roster.open("w", encoding="utf-8") as out:
+            write_roster(out, dict(domain="example.org", departments=[], users=users))
+        with secrets_file.open("w", encoding="utf-8") as out:
+            write_passwords(out, dict((email, Secret(password)) for email, password in passwords.items()))
         secrets_file.chmod(0o600)
         extra = None
         args = {"users_file": str(roster), "passwords_text": "{{ lookup('ansible.builtin.unvault', '%s') }}"
@@ -211,13 +215,15 @@ class SiteRun:
         self.vault_password_file.chmod(0o600)
 
     def write_roster(self, users):
+        """The roster file as generate_roster.yml writes it (the collection's own writer)."""
         departments = [dict(name=name) for name in DEPARTMENTS]
-        self.roster_file.write_text(yaml.dump(
-            {"mailbox_roster": {"domain": "example.org", "departments": departments, "users": users}},
-            Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True))
+        with self.roster_file.open("w", encoding="utf-8") as out:
+            write_roster(out, dict(domain="example.org", departments=departments, users=users))
 
     def write_passwords(self, passwords):
-        self.passwords_file.write_text(json.dumps({"mailbox_initial_passwords": passwords}))
+        """The vault file of initial passwords as generate_roster.yml writes it, encrypted by ansible-vault."""
+        with self.passwords_file.open("w", encoding="utf-8") as out:
+            write_passwords(out, dict((email, Secret(password)) for email, password in passwords.items()))
         self.passwords_file.chmod(0o600)
         subprocess.run([str(Path(ANSIBLE_PLAYBOOK).with_name("ansible-vault")), "encrypt", "--vault-password-file",
                         str(self.vault_password_file), str(self.passwords_file)], check=True, capture_output=True)

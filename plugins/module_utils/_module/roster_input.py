@@ -15,7 +15,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import io
 import traceback
+
+from ansible_collections.mailops.mailbox.plugins.module_utils._module import written_yaml
 
 YAML_IMPORT_ERROR = None
 try:
@@ -135,7 +138,10 @@ def read_roster_file(path):
     """The roster dict (``domain``, ``departments``, ``users``) of a roster vars file; ValueError if it is not one."""
     try:
         with open(path, 'rb') as handle:
-            data = load_yaml(handle)
+            data = _read_as_written(handle)
+            if data is None:
+                handle.seek(0)
+                data = load_yaml(handle)
     except (IOError, OSError) as exc:
         raise ValueError('roster_file %s cannot be read: %s' % (path, exc.strerror or exc))
     except yaml.YAMLError as exc:
@@ -145,6 +151,18 @@ def read_roster_file(path):
     if not isinstance(data, dict) or not isinstance(data.get('users', []), list):
         raise ValueError('roster_file %s is not a roster: it needs %s.users, a list of users' % (path, ROSTER_VAR))
     return data
+
+
+def _read_as_written(handle):
+    """The roster file's data when it is exactly as the collection writes it (read line by line,
+    without libyaml's events), else None: the caller reads it as YAML."""
+    text = io.TextIOWrapper(handle, encoding='utf-8', newline='\n')
+    try:
+        return written_yaml.read_roster(text, ROSTER_VAR)
+    except (written_yaml.NotWritten, UnicodeDecodeError):
+        return None
+    finally:
+        text.detach()
 
 
 def read_roster_departments(path):
@@ -171,7 +189,11 @@ def read_roster_departments(path):
 def parse_passwords_text(text):
     """``{email: password}`` from the text of a passwords vars file. Errors never quote the text."""
     try:
-        data = load_yaml(text)
+        data = written_yaml.read_passwords(text, PASSWORDS_VAR)
+    except written_yaml.NotWritten:
+        data = None
+    try:
+        data = load_yaml(text) if data is None else data
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         raise ValueError('passwords_text is not valid YAML%s' % (' (line %d)' % (mark.line + 1) if mark else ''))

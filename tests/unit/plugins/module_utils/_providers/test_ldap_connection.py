@@ -139,7 +139,7 @@ def test_a_dn_read_without_libldap_gives_what_libldap_gives(parts, escaped):
         dn = ','.join('%s=%s' % part for part in parts)
     try:
         rdns = ldap.dn.str2dn(dn)
-    except ldap.DECODING_ERROR:
+    except (ldap.DECODING_ERROR, UnicodeDecodeError):  # not a DN libldap reads: nothing to compare
         return
     ldap_connection._DN_KEYS.clear()
     assert ldap_connection.dn_key(dn) == ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in rdns])
