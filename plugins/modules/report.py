@@ -18,8 +18,9 @@ description:
   - The report holds counts per action and per department, the emails of the changed users, the timings of each
     phase, the departments created, the archives made and the backup the run started from. It holds no secret;
     the users result it is built from has none.
-  - Built in one module run, whatever the number of users; the result names the files and never echoes the
-    emails back.
+  - Built in one step on the controller (an action plugin, so no module is sent to a host), whatever the number of
+    users; the result names the files and never echoes the emails back. The files are written on the controller,
+    where the C(mailops.mailbox.provision) role's tasks run (the playbooks use the local connection).
 author:
   - mailops.mailbox contributors (@mailops)
 attributes:
@@ -100,23 +101,13 @@ markdown:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.report import run_report
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.controller_only import fail_without_action_plugin
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.report import REPORT_ARGUMENT_SPEC
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(
-        dir=dict(type='path', required=True),
-        users_result=dict(type='dict', required=True),
-        started=dict(type='str', required=True),
-        backup=dict(type='str', required=True),
-        domain=dict(type='str'),
-        roster=dict(type='str', required=True),
-        departments_created=dict(type='list', elements='str', default=[]),
-        archives=dict(type='list', elements='str', default=[]),
-    ), supports_check_mode=True)
-    run_report(module)
+    # The work is in plugins/action/report.py: the report is written on the controller.
+    fail_without_action_plugin('mailops.mailbox.report', REPORT_ARGUMENT_SPEC)
 
 
 if __name__ == '__main__':

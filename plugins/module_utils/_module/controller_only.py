@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The module side of a module whose work is its action plugin on the controller (roster,
-roster_export): the work needs the play's vault secret, which only the controller has."""
+"""The module side of a module whose work is its action plugin on the controller: roster and
+roster_export (the work needs the play's vault secret, which only the controller has), report
+(written where the provision role runs, with no module process to start)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The provision run's report, as JSON and Markdown, built in Python in one module run: a Jinja
-template looping over thousands of changed users cost seconds of templating per run."""
+"""The provision run's report, as JSON and Markdown, built in Python in one step: a Jinja template
+looping over thousands of changed users cost seconds of templating per run. The report action
+writes it on the controller, where the provision role's tasks run."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -15,6 +16,25 @@ import os
 from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 
 ACTIONS = ('created', 'updated', 'disabled', 'deleted')
+
+REPORT_ARGUMENT_SPEC = dict(
+    dir=dict(type='path', required=True),
+    users_result=dict(type='dict', required=True),
+    started=dict(type='str', required=True),
+    backup=dict(type='str', required=True),
+    domain=dict(type='str'),
+    roster=dict(type='str', required=True),
+    departments_created=dict(type='list', elements='str', default=[]),
+    archives=dict(type='list', elements='str', default=[]),
+)
+
+
+class ReportFailed(Exception):
+    """The report could not be written; ``result`` is the task's result all the same."""
+
+    def __init__(self, message, result):
+        super(ReportFailed, self).__init__(message)
+        self.result = result
 
 
 def build_report(params, finished):
@@ -82,18 +102,19 @@ def _write(path, text):
         output.write(text)
 
 
-def run_report(module):
-    params = module.params
+def write_report(params, check_mode=False):
+    """Write the report's two files into ``params['dir']`` (made if missing); the task's result,
+    which names the files and never echoes the emails back. ReportFailed when they cannot be written."""
     now = datetime.datetime.now(datetime.timezone.utc)
     name = now.strftime('%Y%m%dT%H%M%SZ')
     directory = params['dir']
     paths = dict(json=os.path.join(directory, name + '.json'), markdown=os.path.join(directory, name + '.md'))
     # The arguments hold up to every email of the run: the result names them instead of echoing them.
-    result = dict(changed=not module.check_mode, name=name, invocation=dict(module_args=dict(
+    result = dict(changed=not check_mode, name=name, invocation=dict(module_args=dict(
         (key, value) for key, value in params.items() if key not in ('users_result', 'archives', 'departments_created'))),
         **paths)
-    if module.check_mode:
-        module.exit_json(**result)
+    if check_mode:
+        return result
     report = build_report(params, now.isoformat())
     try:
         if not os.path.isdir(directory):
@@ -101,5 +122,5 @@ def run_report(module):
         _write(paths['json'], json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + '\n')
         _write(paths['markdown'], render_markdown(name, report))
     except (IOError, OSError) as exc:
-        module.fail_json(msg='cannot write the report in %s: %s' % (directory, exc.strerror or exc), **result)
-    module.exit_json(**result)
+        raise ReportFailed('cannot write the report in %s: %s' % (directory, exc.strerror or exc), result)
+    return result
