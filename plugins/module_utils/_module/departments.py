@@ -82,7 +82,7 @@ def department_items(module):
             items = read_roster_departments(path)
         except ValueError as exc:
             module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'))
-        return items, lambda: _check_roster_users(module, path)
+        return items, lambda: _check_roster_users(module, path, items)
     if params.get('departments') is not None:
         return params['departments'], None
     item = dict((key, params[key]) for key in ('name', 'parent', 'description') if params.get(key) is not None)
@@ -90,7 +90,7 @@ def department_items(module):
     return [item], None
 
 
-def _check_roster_users(module, path):
+def _check_roster_users(module, path, items):
     """The departments are applied before the users: a roster whose users are invalid must change
     nothing, so before a department change its users get the checks the users module starts with.
     With nothing to change the users are left to the users module (a re-run need not read them twice)."""
@@ -98,6 +98,11 @@ def _check_roster_users(module, path):
         roster = read_roster_file(path)
     except ValueError as exc:
         module.fail_json(msg=str(exc).replace('roster_file', 'departments_file'), changed=False)
+    if (roster.get('departments') or []) != items:
+        # The whole file says otherwise than its beginning: a second departments key, or a file rewritten meanwhile.
+        module.fail_json(msg='departments_file %s: its departments read whole differ from those read first (a second '
+                             'departments key, or the file changed while it was read); nothing was written' % path,
+                         changed=False)
     _users, problems = validate_users(roster.get('users') or [], domain=roster.get('domain'))
     if problems:
         fail_problems(module, ProblemsFound(problems, what='users of departments_file %s' % path), changed=False)

@@ -221,3 +221,17 @@ def test_restore_refuses_snapshot_of_another_backend(tmp_path):
     path.write_text(json.dumps(document))
     result = run(run_restore, Module(src=str(path)), provider=provider)
     assert result['failed'] and 'refusing to restore it here' in result['msg']
+
+
+def test_departments_file_read_in_part_and_whole_must_agree_before_a_change(tmp_path):
+    from ansible_collections.mailops.mailbox.plugins.module_utils._module.departments import department_items
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
+    path = tmp_path / 'roster.yml'
+    text = roster_yaml(dict(domain='x.org', departments=[dict(name='Sales')], users=[]))
+    path.write_text(text + u'  departments:\n    - name: Other\n', encoding='utf-8')  # a second key: YAML keeps the last
+    provider = MemoryProvider()
+    module = Module(departments_file=str(path))
+    items, before_changes = department_items(module)
+    assert [item['name'] for item in items] == ['Sales']
+    result = run(run_departments, module, items, provider=provider, before_changes=before_changes)
+    assert result['failed'] and 'differ from those read first' in result['msg'] and provider.writes == []
