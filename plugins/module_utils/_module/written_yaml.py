@@ -77,29 +77,27 @@ def read_roster(lines, roster_var):
             if section == [] or elements == []:
                 raise NotWritten()
             key, value = keys(line[2:-1])
-            section = item = elements = None
-            if value is None:
-                section = roster[key] = []
-            elif value == '[]':
-                roster[key] = []
-            else:
-                roster[key] = scalar(value)
+            item = elements = None
+            section = _assign(roster, key, value, scalar)
             continue
         else:
             raise NotWritten()
         if elements == []:
             raise NotWritten()
         key, value = keys(rest)
-        elements = None
-        if value is None:
-            elements = item[key] = []
-        elif value == '[]':
-            item[key] = []
-        else:
-            item[key] = scalar(value)
+        elements = _assign(item, key, value, scalar)
     if section == [] or elements == []:
         raise NotWritten()
     return {roster_var: roster}
+
+
+def _assign(target, key, value, scalar):
+    """``target[key]`` set from a line's value text; the new list when its items follow (``key:``), else None."""
+    if value is None:
+        target[key] = []
+        return target[key]
+    target[key] = [] if value == '[]' else scalar(value)
+    return None
 
 
 class _Keys(dict):
