@@ -19,6 +19,7 @@ import io
 import traceback
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._module import written_yaml
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.written_yaml import UNSAFE_TAG
 
 YAML_IMPORT_ERROR = None
 try:
@@ -30,8 +31,6 @@ except ImportError:
 
 ROSTER_VAR = 'mailbox_roster'
 PASSWORDS_VAR = 'mailbox_initial_passwords'
-# Ansible's tag for text it must never template.
-UNSAFE_TAG = '!unsafe'
 _STR_TAG = 'tag:yaml.org,2002:str'
 if not YAML_IMPORT_ERROR:
     _RESOLVER = yaml.resolver.Resolver()

@@ -34,6 +34,10 @@ else:
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import UNSAFE_TAG, load_yaml
+# Plain (unquoted) scalars are kept to words and a little punctuation (the rule the modules' line
+# reader shares); the resolver then says whether YAML would read one back as a string (not as 1001,
+# 2024-01-01, yes or null).
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.written_yaml import PLAIN_RE
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 
 ROSTER_VAR = 'mailbox_roster'
@@ -43,9 +47,6 @@ SOURCE_LINE = '# Source: '
 # Keys whose values repeat from user to user, and how many of their scalars are remembered.
 _REPEATING = frozenset(('parent', 'department', 'title', 'state'))
 _REMEMBERED = 10000
-# Plain (unquoted) scalars are kept to words and a little punctuation; the resolver then says
-# whether YAML would read one back as a string (not as 1001, 2024-01-01, yes or null).
-_PLAIN_RE = re.compile(r"^\w[\w.@+/()'\-·]*(?: [\w.@+/()'\-·]+)*$")
 _STR_TAG = 'tag:yaml.org,2002:str'
 if HAS_YAML:
     _RESOLVER = yaml.resolver.Resolver()
@@ -72,7 +73,7 @@ def scalar(value):
         return json.dumps(value)
     if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
         return _quoted(value)
-    return '%s %s' % (UNSAFE_TAG, value if _PLAIN_RE.match(value) else _quoted(value))
+    return '%s %s' % (UNSAFE_TAG, value if PLAIN_RE.match(value) else _quoted(value))
 
 
 def _quoted(value):
