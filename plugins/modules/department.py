@@ -27,6 +27,12 @@ extends_documentation_fragment:
   - mailops.mailbox.google
   - mailops.mailbox.action_group
   - mailops.mailbox.action_group.ATTRIBUTES
+attributes:
+  action:
+    description:
+      - An action plugin on the controller first plans the task against O(directory_roster_file) when it is given,
+        and runs the module only when that shows a change to make.
+    support: full
 options:
   name:
     description:
@@ -63,6 +69,18 @@ options:
         left to M(mailops.mailbox.users) (which fails on the same problems), and the file is read only as far as its
         departments when they come before its users, as M(mailops.mailbox.roster) writes them.
       - One of O(name), O(departments) and O(departments_file) is required.
+    type: path
+  directory_roster_file:
+    description:
+      - A roster file of this very directory that M(mailops.mailbox.snapshot) wrote moments before (its O(mailops.mailbox.snapshot#module:roster_path)),
+        as the backup role does at the start of every play that provisions.
+      - When the departments of O(departments) or O(departments_file) are all in that file as wanted, so that the module
+        would change nothing, the task ends on the controller without connecting to the directory (the snapshot's
+        read stands for the module's, which saves a second read of the directory and a module run); RV(planned_from)
+        then names the file.
+      - When anything would change, or the file cannot be read, the module runs and reads the directory itself, as
+        without this option. The same happens when the module does not run on the controller, or a path is relative.
+      - Only as current as the snapshot. Give it only the roster copy of the snapshot taken in the same play.
     type: path
 '''
 
@@ -103,6 +121,11 @@ deleted:
   returned: success
   type: list
   elements: str
+planned_from:
+  description: The O(directory_roster_file) the task was planned from, when it did not read the directory.
+  returned: when O(directory_roster_file) showed nothing to change
+  type: str
+  sample: /root/.local/state/mailops-mailbox/backups/20261130T120000000000Z.roster.yml
 problems:
   description: Every problem in the input when the task fails on it; C(row) is the index in O(departments).
   returned: failure on bad input
@@ -126,6 +149,8 @@ def main():
             state=dict(type='str', default='present', choices=list(DEPARTMENT_STATES)),
             departments=dict(type='list', elements='dict'),
             departments_file=dict(type='path'),
+            # Read by the action plugin, before the module runs; the module itself always reads the directory.
+            directory_roster_file=dict(type='path'),
         ),
         required_one_of=[('name', 'departments', 'departments_file')],
         mutually_exclusive=[('name', 'departments', 'departments_file')],

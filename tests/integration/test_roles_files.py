@@ -181,7 +181,38 @@ def test_documented_flow_relative_files_one_users_run_and_a_quick_report(site, c
     again = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=site.settings, extra_args=args)
     assert again.rc == 0 and again.stats["changed"] == 0
     modules = [r["_task"] for r in again.results() if r.get("invocation") and not r.get("skipped")]
-    assert len(modules) <= 5, modules
+    assert len(modules) <= 4, modules
+    # The departments were planned from the roster copy of this run's snapshot: no module run, no second read.
+    departments = again.result("Ensure the departments, parents first")
+    assert departments["planned_from"] == str(site.snapshots()[-1]).replace(".ldif", ".roster.yml")
+    assert "invocation" not in departments
+
+
+def test_a_department_changed_in_the_directory_is_put_back_although_the_play_plans_from_its_backup(
+        site, clean_lab, tmp_path):
+    """The snapshot's roster copy keeps a department's description: a description added in the
+    directory is a change to make, so the module runs and clears it; then nothing is left to do."""
+    vault_pass = tmp_path / "vault-pass"
+    vault_pass.write_text("files-secret\n")
+    write_files(site, tmp_path, vault_pass)
+    args = ["--vault-password-file", str(vault_pass), "-e", "mailbox_roster_file=roster.yml",
+            "-e", "mailbox_initial_passwords_file=passwords.yml"]
+
+    def site_run():
+        run = run_playbook_file(tmp_path, REPO / "playbooks" / "site.yml", extra_vars=site.settings, extra_args=args)
+        assert run.rc == 0, run.text
+        return run, run.result("Ensure the departments, parents first")
+
+    _first, departments = site_run()
+    assert sorted(departments["created"]) == sorted(d["name"] for d in DEPARTMENTS)
+    ldapmodify(clean_lab, u"ou=研发部,ou=总部,%s" % clean_lab.slapd.departments_dn, "description", "moved to Shenzhen")
+    changed, departments = site_run()
+    assert departments["updated"] == [u"研发部"] and "planned_from" not in departments
+    copy = yaml.safe_load(Path(str(site.snapshots()[-1]).replace(".ldif", ".roster.yml")).read_text().replace("!unsafe ", ""))
+    assert {"name": u"研发部", "parent": u"总部", "description": "moved to Shenzhen"} in \
+        copy["mailbox_roster"]["departments"]
+    again, departments = site_run()
+    assert again.stats["changed"] == 0 and departments["planned_from"].endswith(".roster.yml")
 
 
 def test_a_bad_row_in_the_roster_file_applies_nothing_not_even_its_new_department(site, clean_lab, tmp_path):

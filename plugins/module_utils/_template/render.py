@@ -135,11 +135,16 @@ def write_roster(out, roster, comments=()):
     out.writelines('# %s\n' % line for line in comments)
     out.write('---\n%s:\n  domain: %s\n' % (ROSTER_VAR, scalar(roster['domain'])))
     written = {}
-    for section, keys in (('departments', DEPARTMENT_KEYS), ('users', ROSTER_KEYS)):
-        items = roster[section]
-        out.write('  %s:%s\n' % (section, '' if items else ' []'))
-        for item in items:
-            _write_item(out, '    ', item, keys, written)
+    departments, users = roster['departments'], roster['users']
+    out.write('  departments:%s\n' % ('' if departments else ' []'))
+    for item in departments:
+        # A description only where there is one: a template gives none; a directory's may, and the department
+        # module compares it, so a snapshot's roster copy keeps it.
+        keys = DEPARTMENT_KEYS + ('description',) * (item.get('description') is not None)
+        _write_item(out, '    ', item, keys, written)
+    out.write('  users:%s\n' % ('' if users else ' []'))
+    for item in users:
+        _write_item(out, '    ', item, ROSTER_KEYS, written)
 
 
 def without_source_line(text):
