@@ -19,7 +19,8 @@ import os
 from ansible.plugins.action import ActionBase
 from ansible.utils.vars import merge_hash
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.departments import unchanged_against
+# Only what planning needs: the module's own imports (python-ldap among them) would cost every play that loads this.
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import unchanged
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import read_roster_departments
 
 
@@ -60,3 +61,14 @@ class ActionModule(ActionBase):
                 return None  # the module says what is wrong with the file
         departments = args.get('departments')
         return departments if isinstance(departments, list) else None
+
+
+def unchanged_against(items, directory_roster_file):
+    """Whether ensuring the department dicts ``items`` changes nothing in a directory whose departments
+    are those of ``directory_roster_file``, a roster file of the directory as mailops.mailbox.snapshot
+    wrote it (``roster_path``) from the read it had just made. False on any doubt (bad items, a file
+    that cannot be read or was altered), so that the module reads the directory itself."""
+    try:
+        return unchanged(items, read_roster_departments(directory_roster_file))
+    except ValueError:
+        return False

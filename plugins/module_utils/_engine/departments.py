@@ -173,6 +173,21 @@ def plan_departments(desired, current):
     return changes
 
 
+def unchanged(items, current_items):
+    """Whether ensuring the department dicts ``items`` in a directory whose departments are the dicts
+    ``current_items`` (``name``, ``parent``, ``description``: a roster's departments) changes nothing.
+    False for any change, and for bad items either side: only the module can say what is wrong."""
+    departments, problems = validate_departments(items)
+    if problems:
+        return False
+    try:
+        current = [Department(item['name'], item.get('parent') or None, item.get('description'))
+                   for item in current_items]
+        return not plan_departments(departments, current)
+    except (ProblemsFound, KeyError, TypeError, AttributeError):
+        return False
+
+
 def department_path(name, parents):
     """The names from the top of the tree down to ``name``."""
     path = [name]

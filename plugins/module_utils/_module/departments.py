@@ -10,7 +10,7 @@ __metaclass__ = type
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import make_provider
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import department_problems
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.departments import (
-    Department, plan_departments, validate_departments,
+    plan_departments, validate_departments,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ProblemsFound
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.validate import validate_users
@@ -106,19 +106,3 @@ def _check_roster_users(module, path, items):
     _users, problems = validate_users(roster.get('users') or [], domain=roster.get('domain'))
     if problems:
         fail_problems(module, ProblemsFound(problems, what='users of departments_file %s' % path), changed=False)
-
-
-def unchanged_against(items, directory_roster_file):
-    """Whether ensuring the department dicts ``items`` changes nothing in a directory whose departments
-    are those of ``directory_roster_file``, a roster file of the directory as mailops.mailbox.snapshot
-    wrote it (``roster_path``) from the read it just made. False on any doubt (bad items, a file that
-    cannot be read), so that the module reads the directory itself and reports what it finds."""
-    departments, problems = validate_departments(items)
-    if problems:
-        return False
-    try:
-        current = [Department(item['name'], item.get('parent') or None, item.get('description'))
-                   for item in read_roster_departments(directory_roster_file)]
-        return not plan_departments(departments, current)
-    except (ValueError, ProblemsFound, KeyError, TypeError, AttributeError):
-        return False

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.departments import unchanged_against
+from ansible_collections.mailops.mailbox.plugins.action.department import unchanged_against
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
 DIRECTORY = [dict(name=u'总部', parent=None, description=u'Head office'), dict(name=u'销售部', parent=u'总部', description=None)]
