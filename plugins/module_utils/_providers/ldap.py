@@ -16,7 +16,8 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base im
     Capabilities, Provider, ProviderError,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
-    LdapConnection, below, child_dn, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value, same_dn,
+    LdapConnection, below, child_dn, dn_depth, dn_key, equality_filter, error_message, is_below, parent_dn, rdn_value,
+    same_dn,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.passwords import PasswordHasher
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import WrittenSnapshot
@@ -66,7 +67,7 @@ class LdapProvider(Provider):
 
     def _users_of(self, entries):
         """CurrentUsers of ``(dn, {attribute: [str]})`` person entries below users_dn."""
-        depth = len(ldap.dn.str2dn(self.users_dn)) + 1
+        depth = dn_depth(self.users_dn) + 1
         users = (self._user_of(dn, attrs, depth) for dn, attrs in entries)
         return [user for user in users if user is not None]
 
@@ -76,7 +77,7 @@ class LdapProvider(Provider):
         an entry directly in users_dn."""
         user = profile.entry_to_user(dn, attrs)
         if user is not None:
-            user.in_users_container = len(ldap.dn.str2dn(dn)) == depth
+            user.in_users_container = dn_depth(dn) == depth
         return user
 
     def read_departments(self):
@@ -101,7 +102,7 @@ class LdapProvider(Provider):
                 rdn_value(dn), parent=rdn_value(parent[0]) if parent else None,
                 description=(profile._attr(attrs, 'description') or [None])[0], ref=dn, members=members.get(key, 0)))
         # Parents before children: a DN with fewer RDNs sorts first.
-        return sorted(departments, key=lambda d: (len(ldap.dn.str2dn(d.ref)), d.ref.lower()))
+        return sorted(departments, key=lambda d: (dn_depth(d.ref), d.ref.lower()))
 
     def department_users(self, name):
         """How many users have ``name`` as their department."""
@@ -400,7 +401,7 @@ class _SnapshotRoster:
     def __init__(self, provider):
         self.provider = provider
         self.in_users, self.in_departments = below(provider.users_dn), below(provider.departments_dn)
-        self.depth = len(ldap.dn.str2dn(provider.users_dn)) + 1
+        self.depth = dn_depth(provider.users_dn) + 1
         self.person = profile.PERSON_CLASS.lower().encode('ascii')
         self.user_entries, self.users, self.department_entries = 0, [], []
 

@@ -318,6 +318,11 @@ def parent_dn(dn):
     return ldap.dn.dn2str(ldap.dn.str2dn(dn)[1:])
 
 
+def dn_depth(dn):
+    """How many RDNs ``dn`` has."""
+    return dn.count(',') + 1 if _PLAIN_DN.match(dn) else len(ldap.dn.str2dn(dn))
+
+
 def is_below(dn, ancestor_dn):
     """Whether ``dn`` lies strictly below ``ancestor_dn`` (compared RDN by RDN, case-insensitively)."""
     return below(ancestor_dn)(dn)
@@ -326,8 +331,12 @@ def is_below(dn, ancestor_dn):
 def below(ancestor_dn):
     """``is_below(dn, ancestor_dn)`` as a one-argument test, the ancestor parsed once (for many DNs)."""
     ancestor = _canonical(ancestor_dn)
+    # Two plain DNs (no escapes, one value an RDN) need no parsing: ",<ancestor>" ends the one below it.
+    plain_suffix = ',' + ancestor_dn.lower() if _PLAIN_DN.match(ancestor_dn) else None
 
     def test(dn):
+        if plain_suffix is not None and _PLAIN_DN.match(dn):
+            return dn.lower().endswith(plain_suffix)
         dn_parts = _canonical(dn)
         return len(dn_parts) > len(ancestor) and dn_parts[len(dn_parts) - len(ancestor):] == ancestor
     return test

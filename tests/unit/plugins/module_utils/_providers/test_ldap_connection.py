@@ -144,3 +144,26 @@ def test_a_dn_read_without_libldap_gives_what_libldap_gives(parts, escaped):
     ldap_connection._DN_KEYS.clear()
     assert ldap_connection.dn_key(dn) == ldap.dn.dn2str([[(a.lower(), v.lower(), t) for a, v, t in rdn] for rdn in rdns])
     assert ldap_connection._canonical(dn) == [ldap_connection._canonical_rdn(rdn) for rdn in rdns]
+
+
+def _parsed_below(dn, ancestor_dn):
+    """The subtree test through libldap's parser alone: the reference for the plain-DN shortcut."""
+    def canonical(text):
+        return [tuple(sorted((a.lower(), v.lower()) for a, v, _t in rdn)) for rdn in ldap.dn.str2dn(text)]
+    parts, ancestor = canonical(dn), canonical(ancestor_dn)
+    return len(parts) > len(ancestor) and parts[len(parts) - len(ancestor):] == ancestor
+
+
+@settings(max_examples=300, deadline=None)
+@given(DN_PARTS, DN_PARTS, st.booleans(), st.booleans())
+def test_the_subtree_test_of_plain_dns_gives_what_libldap_gives(child, ancestor, shared, upper):
+    """``below`` compares plain DNs as text; hostile ones (escapes, spaces, +, #, OIDs) still parse."""
+    ancestor_dn = ','.join('%s=%s' % part for part in ancestor)
+    dn = ','.join('%s=%s' % part for part in child) + (',' + ancestor_dn if shared else '')
+    dn = dn.upper() if upper else dn
+    try:
+        expected = _parsed_below(dn, ancestor_dn)
+    except (ldap.DECODING_ERROR, UnicodeDecodeError):  # not DNs libldap reads: nothing to compare
+        return
+    assert ldap_connection.below(ancestor_dn)(dn) is expected
+    assert ldap_connection.is_below(dn, ancestor_dn) is expected
