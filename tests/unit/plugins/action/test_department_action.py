@@ -5,6 +5,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.action.department import unchanged_against
@@ -60,3 +62,52 @@ def test_a_copy_that_cannot_be_trusted_leaves_it_to_the_module(tmp_path, text):
     if text is not None:
         path.write_text(text)
     assert unchanged_against([dict(name=u'总部')], str(path)) is False
+
+
+class _Connection:
+    def __init__(self, transport):
+        self.transport = transport
+        self.has_native_async = False
+        self._shell = type('Shell', (), dict(tmpdir=None))()
+
+
+class _Task:
+    def __init__(self, args, check_mode=False, diff=False):
+        self.args, self.check_mode, self.diff, self.async_val, self.action = args, check_mode, diff, 0, 'department'
+
+
+def run_action(args, transport='local', **task):
+    """The action's result, and whether it ran the module (answered here by a stand-in)."""
+    from ansible_collections.mailops.mailbox.plugins.action import department as action_plugin
+
+    plugin = action_plugin.ActionModule(_Task(args, **task), _Connection(transport), None, None, None, None)
+    ran = []
+    plugin._early_needs_tmp_path = lambda: False
+    plugin._remove_tmp_path = lambda tmpdir: None
+    plugin._execute_module = lambda **kwargs: ran.append(kwargs) or dict(changed=True, created=[u'研发部'])
+    return plugin.run(task_vars={}), bool(ran)
+
+
+def test_the_task_ends_on_the_controller_only_when_the_copy_shows_nothing_to_change(copy, tmp_path):
+    roster = tmp_path / 'roster.yml'
+    roster.write_text(roster_yaml(dict(domain='example.org', departments=DIRECTORY[:1], users=[])), encoding='utf-8')
+    args = dict(departments_file=str(roster), directory_roster_file=copy)
+    result, ran = run_action(args, diff=True)
+    assert not ran and result == dict(changed=False, created=[], updated=[], deleted=[], planned_from=copy, diff=[])
+    result, ran = run_action(dict(args, departments=None), check_mode=True)
+    assert not ran and result['planned_from'] == copy
+    assert run_action(dict(departments=[dict(name=u'研发部')], directory_roster_file=copy))[1]  # a change
+    assert run_action(dict(name=u'总部', directory_roster_file=copy))[1]  # one name: the module's own options
+    assert run_action(dict(departments_file=str(roster)))[1]  # no copy given
+
+
+@pytest.mark.parametrize('transport', ['ssh', 'community.general.lxd'])
+def test_the_module_runs_when_its_host_is_not_the_controller(copy, transport):
+    """Its files are then the host's, which the controller cannot read: the same path may be another file."""
+    assert run_action(dict(departments=[dict(name=u'总部', description=u'Head office')], directory_roster_file=copy),
+                      transport=transport)[1]
+
+
+def test_relative_paths_are_left_to_the_module(copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_action(dict(departments=[], directory_roster_file=os.path.relpath(copy)))[1]
