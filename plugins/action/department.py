@@ -47,7 +47,8 @@ class ActionModule(ActionBase):
     def _files_are_here(self, known):
         """The module reads its files on the host it runs on: the controller reads the same ones only
         when that host is the controller itself, and a relative path is the module's to resolve."""
-        paths = [known] + [self._task.args[key] for key in ('departments_file',) if self._task.args.get(key)]
+        roster = self._task.args.get('departments_file')
+        paths = [known, roster] if roster else [known]
         return getattr(self._connection, 'transport', None) == 'local' and all(
             isinstance(path, str) and os.path.isabs(path) for path in paths)
 

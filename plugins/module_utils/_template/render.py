@@ -140,7 +140,7 @@ def write_roster(out, roster, comments=()):
     for item in departments:
         # A description only where there is one: a template gives none; a directory's may, and the department
         # module compares it, so a snapshot's roster copy keeps it.
-        keys = DEPARTMENT_KEYS + ('description',) * (item.get('description') is not None)
+        keys = DEPARTMENT_KEYS if item.get('description') is None else DEPARTMENT_KEYS + ('description',)
         _write_item(out, '    ', item, keys, written)
     out.write('  users:%s\n' % ('' if users else ' []'))
     for item in users:
