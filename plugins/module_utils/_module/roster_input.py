@@ -133,6 +133,23 @@ def load_yaml(stream):
         return yaml.load(stream, Loader=TaggedSafeLoader)
 
 
+def load_roster_text(text):
+    """The data of a roster file's text: read line by line when it is exactly as the collection
+    writes it, else as YAML (``load_yaml``, which raises yaml.YAMLError for text that is not)."""
+    try:
+        return written_yaml.read_roster(io.StringIO(text, newline='\n'), ROSTER_VAR)
+    except written_yaml.NotWritten:
+        return load_yaml(text)
+
+
+def load_passwords_text(text):
+    """The data of a passwords file's (decrypted) text, as ``load_roster_text`` reads a roster's."""
+    try:
+        return written_yaml.read_passwords(text, PASSWORDS_VAR)
+    except written_yaml.NotWritten:
+        return load_yaml(text)
+
+
 def read_roster_file(path):
     """The roster dict (``domain``, ``departments``, ``users``) of a roster vars file; ValueError if it is not one."""
     try:
@@ -188,11 +205,7 @@ def read_roster_departments(path):
 def parse_passwords_text(text):
     """``{email: password}`` from the text of a passwords vars file. Errors never quote the text."""
     try:
-        data = written_yaml.read_passwords(text, PASSWORDS_VAR)
-    except written_yaml.NotWritten:
-        data = None
-    try:
-        data = load_yaml(text) if data is None else data
+        data = load_passwords_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         raise ValueError('passwords_text is not valid YAML%s' % (' (line %d)' % (mark.line + 1) if mark else ''))

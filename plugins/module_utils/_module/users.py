@@ -22,7 +22,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.apply impo
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.capabilities import (
     option_problems, plan_problems, set_aside_read_only, user_problems,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, ProblemsFound, draining
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.plan import (
     ACTION_KEYS, CREATE, DELETE, UPDATE_PASSWORD, PlanOptions, PlanRefused, count_by_department, plan,
 )
@@ -54,14 +54,6 @@ def _finish(module, result, passwords, invocation, failed=False):
     module.exit_json(**result)
 
 
-def _draining(items):
-    """The items in order, each removed from the list once taken: the validated users hold all that
-    is needed, so the raw dicts never all live beside them (70 MB of peak memory at 100k users)."""
-    items.reverse()
-    while items:
-        yield items.pop()
-
-
 def users_input(module):
     """``(items, passwords, domain)`` of the users module, from its options or their files."""
     params = module.params
@@ -91,7 +83,8 @@ def run_users(module, items, passwords, single=False, domain=None, provider=None
                               domain=domain or params['domain'])
     except ValueError as exc:
         _finish(module, dict(msg=str(exc), changed=False), passwords, invocation, failed=True)
-    desired, problems = validate_users(_draining(items) if isinstance(items, list) else items,
+    # The validated users hold all that is needed: the raw dicts go as they are taken (70 MB at 100k users).
+    desired, problems = validate_users(draining(items) if isinstance(items, list) else items,
                                        domain=domain or params['domain'], protected=params.get('protected') or (),
                                        passwords=passwords)
     if problems:

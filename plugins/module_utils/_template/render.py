@@ -33,7 +33,7 @@ else:
     YAML_IMPORT_ERROR = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import UNSAFE_TAG, load_yaml
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import UNSAFE_TAG, load_passwords_text, load_roster_text
 # Plain (unquoted) scalars are kept to words and a little punctuation (the rule the modules' line
 # reader shares); the resolver then says whether YAML would read one back as a string (not as 1001,
 # 2024-01-01, yes or null).
@@ -156,7 +156,7 @@ def parse_roster(text):
     """``mailbox_roster`` of a roster vars file, or a ValueError saying why it is not one."""
     _require_yaml()
     try:
-        data = load_yaml(text)
+        data = load_roster_text(text)
     except yaml.YAMLError as exc:
         raise ValueError('is not valid YAML (%s)' % str(exc).splitlines()[0])
     roster = data.get(ROSTER_VAR) if isinstance(data, dict) else None
@@ -196,7 +196,7 @@ def parse_passwords(text):
     """
     _require_yaml()
     try:
-        data = load_yaml(text)
+        data = load_passwords_text(text)
     except yaml.YAMLError:
         raise ValueError('is not valid YAML once decrypted')
     passwords = data.get(PASSWORDS_VAR) if isinstance(data, dict) else None

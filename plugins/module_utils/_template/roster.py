@@ -130,7 +130,8 @@ def build_roster(table, settings, previous=None, existing_passwords=None):
     """Return a RosterResult for ``table`` (read.Table).
 
     ``previous`` is an earlier roster (``parse_roster`` output) for the leaver rule and stable
-    generated addresses; ``existing_passwords`` the ``{email: Secret}`` of the current vault file.
+    generated addresses (its ``users`` are read once: an iterator will do); ``existing_passwords``
+    the ``{email: Secret}`` of the current vault file.
     """
     return _Builder(table, settings, previous, existing_passwords or {}).build()
 
