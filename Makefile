@@ -55,7 +55,8 @@ collection:
 
 deps: system-deps venv collection
 
-# -n auto: one pytest-xdist worker per core, each with its own slapd and Dovecot (tests/harness).
+# -n auto: pytest-xdist workers, each with its own slapd and Dovecot (tests/harness); with the
+# integration tests, three for every two cores (tests/integration/conftest.py says why).
 # --dist loadgroup: the Samba AD tests (fixed ports 389/636, xdist_group "samba_dc") share one worker and one DC.
 unit: deps
 	$(VENV)/bin/python -m pytest -q -n auto tests/unit

@@ -2,6 +2,7 @@
 since session fixtures are per worker, each in its own temp dir on its own ports."""
 
 import atexit
+import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,18 @@ LONGEST_FIRST = (
     "test_hosted_acceptance", "test_users", "test_exmail", "test_directory_guards", "test_graph", "test_roster",
     "test_roster_sources", "test_gitops_examples", "test_harness",
 )
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: three workers for every two CPUs. The integration tests wait a sixth of their time
+    (ansible-playbook processes starting, servers answering, the hosted fakes' Retry-After): with a
+    worker per CPU the two cores of CI were busy 1.64 of 2 on average, with three 1.93 (the whole
+    suite: 15.3 minutes with two workers, 10.9 with three, in one afternoon). A number in
+    PYTEST_XDIST_AUTO_NUM_WORKERS wins, as it does in pytest-xdist's own rule."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus + (cpus + 1) // 2
 
 
 def pytest_collection_modifyitems(items):
