@@ -6,6 +6,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.names import split_name
+from ansible_collections.mailops.mailbox.plugins.module_utils._template import pinyin
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.pinyin import (
     ascii_word, check_email_format, local_part,
 )
@@ -85,3 +86,16 @@ def test_ascii_word(word, folded):
 ])
 def test_split_name_of_transliterations_and_compounds(name, parts):
     assert split_name(name) == parts
+
+
+def test_a_remembered_reading_is_a_copy_and_new_phrases_forget_them():
+    reader = pinyin._Pypinyin.get()
+    pinyin.prepare([u'张子轩'])
+    first = pinyin._pinyin(u'子轩')
+    first.append(u'changed')
+    assert pinyin._pinyin(u'子轩') == [u'zi', u'xuan']
+    assert u'子轩' in reader.readings
+    unseen = next(name for name in (u'长孙无忌%s' % given for given in u'甲乙丙丁戊己庚辛壬癸') if name not in reader.read)
+    pinyin.prepare([unseen])  # a name not seen yet: phrases may be loaded, what was read is read again
+    assert reader.readings == {}
+    assert pinyin._pinyin(u'子轩') == [u'zi', u'xuan']

@@ -28,8 +28,10 @@ pinyin.prepare(names[:len(names) // 2])  # in two batches, as two templates in o
 read = [pinyin._pinyin(name) for name in names[:len(names) // 2]]
 pinyin.prepare(names[len(names) // 2:])
 read += [pinyin._pinyin(name) for name in names[len(names) // 2:]]
+# Read again (remembered readings), the first batch after the second one's phrases came in.
+again = [pinyin._pinyin(name) for name in names]
 from pypinyin.constants import PHRASES_DICT
-print(json.dumps(dict(read=read, phrases=len(PHRASES_DICT))))
+print(json.dumps(dict(read=read, again=again, phrases=len(PHRASES_DICT))))
 '''
 FULL = '''
 import json, sys
@@ -73,6 +75,7 @@ def test_the_lean_dictionary_reads_names_as_the_whole_one():
     assert lean['phrases'] < full['phrases'] // 5  # the point: most phrases are never loaded
     differ = [(name, a, b) for name, a, b in zip(names, lean['read'], full['read']) if a != b]
     assert not differ, differ[:10]
+    assert lean['again'] == full['read']
 
 
 def test_a_user_setting_of_no_phrases_does_not_change_the_addresses():
