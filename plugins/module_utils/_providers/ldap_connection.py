@@ -295,7 +295,11 @@ def child_dn(attribute, value, parent_dn):
     """``attribute=value,parent_dn`` with the value escaped by python-ldap, never by formatting."""
     parent = _parsed(parent_dn)
     rdn = ldap.dn.dn2str([[(attribute, value, ldap.AVA_STRING)]])
-    if ldap.dn.str2dn(rdn)[0][0][1] != value:
+    try:
+        round_trips = ldap.dn.str2dn(rdn)[0][0][1] == value
+    except ldap.DECODING_ERROR:  # "\n#" is written bare, and the result is no DN libldap reads
+        round_trips = False
+    if not round_trips:
         # libldap leaves a leading or trailing tab, CR or LF bare, and reads it back as blank space that
         # it drops: "a\n" would name "a". Every control character is written as a hex pair then (RFC 4514).
         escaped = re.sub(u'[\x01-\x1f\x7f]', lambda m: '\\%02x' % ord(m.group()), ldap.dn.escape_dn_chars(value))
