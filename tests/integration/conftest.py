@@ -26,8 +26,9 @@ def pytest_xdist_auto_num_workers(config):
     """``-n auto``: three workers for every two CPUs. The integration tests wait a sixth of their time
     (ansible-playbook processes starting, servers answering, the hosted fakes' Retry-After): with a
     worker per CPU the two cores of CI were busy 1.64 of 2 on average, with three 1.93 (the whole
-    suite: 15.3 minutes with two workers, 10.9 with three, in one afternoon). A number in
-    PYTEST_XDIST_AUTO_NUM_WORKERS wins, as it does in pytest-xdist's own rule."""
+    suite: 15.3 minutes with two workers, 10.9 with three an hour later; part of that gap was the
+    machine's own speed, the busy cores are not). A number in PYTEST_XDIST_AUTO_NUM_WORKERS wins, as
+    it does in pytest-xdist's own rule."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
