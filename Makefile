@@ -122,11 +122,12 @@ docs: deps
 changelog: deps
 	$(VENV)/bin/antsibull-changelog release --version $(VERSION) --update-existing --refresh --reload-plugins
 
-# Every lint check, then every test in parallel. `ansible-test units` (in make lint) runs the unit
-# tests again, but as ansible-test does: module_utils tests without the controller's ansible
-# packages, which catches imports plain pytest cannot, so it stays.
+# Every lint check, then the integration tests in parallel. The unit tests run once, in make lint's
+# `ansible-test units` (every one of them, in parallel too): as ansible-test runs them, module_utils
+# tests without the controller's ansible packages, which catches imports plain pytest cannot.
+# `make unit` runs them with plain pytest.
 test: deps lint
-	$(VENV)/bin/python -m pytest -q -n auto tests/unit tests/integration
+	$(VENV)/bin/python -m pytest -q -n auto tests/integration
 
 # The lab (roles/lab): slapd + Dovecot on 127.0.0.1 in $(BUILD)/lab, which gets connection.yml.
 # The baseline loop uses community.general's ldap_entry/ldap_passwd, which the ansible package carries.
