@@ -163,12 +163,14 @@ class Columns:
         chain = self.chain.get(key)
         if not chain:
             return None
-        if (number, chain[0][0]) in bad_cells:
+        # Called for every cell of every row: most templates have no bad cell at all.
+        if bad_cells and (number, chain[0][0]) in bad_cells:
             return None
+        width = len(cells)
         for index, label in chain:
-            if (number, index) in bad_cells:
+            if bad_cells and (number, index) in bad_cells:
                 continue
-            text = cells[index] if index < len(cells) else ''
+            text = cells[index] if index < width else ''
             if not _blank(key, text):
                 return text, label
         return '', chain[0][1]
@@ -188,8 +190,8 @@ class Columns:
         text, label = found
         if label != self.label.get(key):
             self._used_label[(number, key)] = label
-        convert = getattr(self, '_convert_' + key, None)
-        return convert(number, text, label, cells, bad_cells) if convert else text
+        convert = self._CONVERTERS.get(key)
+        return convert(self, number, text, label, cells, bad_cells) if convert else text
 
     def _joined_name(self, number, cells, bad_cells):
         parts = [self._first(number, cells, part, bad_cells) for part in _NAME_PARTS]
@@ -238,6 +240,10 @@ class Columns:
             return None
         return text
 
+    # The keys whose raw text means something else for the source (``cell``), by key.
+    _CONVERTERS = dict(email=_convert_email, department=_convert_department, state=_convert_state,
+                       initial_password=_convert_initial_password)
+
     def warnings(self):
         rows = self._several_departments
         if not rows:
@@ -259,8 +265,9 @@ def first_department(text):
 
 def _blank(key, text):
     """A cell that gives nothing: empty, or for a department only slashes (Google's top unit "/")."""
-    text = text.strip()
-    return not (text.strip('/').strip() if key == 'department' else text)
+    if key == 'department':
+        return not text.strip().strip('/').strip()
+    return not text.strip()
 
 
 def _pick_source(wanted, keys):

@@ -71,7 +71,11 @@ def scalar(value):
         return 'null'
     if not isinstance(value, str):  # a number or a boolean a hand-edited roster may hold
         return json.dumps(value)
-    if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
+    # Most values (names, addresses) begin with a character no implicit resolver starts with: they
+    # are strings without asking the resolver, which a roster of 100,000 users asks 600,000 times.
+    resolvers = _RESOLVER.yaml_implicit_resolvers
+    if (not value or value[0] in resolvers or None in resolvers) and \
+            _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != _STR_TAG:
         return _quoted(value)
     return '%s %s' % (UNSAFE_TAG, value if PLAIN_RE.match(value) else _quoted(value))
 

@@ -6,6 +6,8 @@ __metaclass__ = type
 import pytest
 import yaml
 from ansible.parsing.yaml.loader import AnsibleLoader
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import load_yaml
@@ -47,6 +49,24 @@ def test_scalar(value, written):
 def test_scalar_round_trips(value):
     assert load_yaml('key: %s\n' % scalar(value)) == {'key': value}
     assert yaml.load('key: %s\n' % scalar(value), Loader=AnsibleLoader) == {'key': value}
+
+
+# Every first character YAML's resolvers start with, then a few characters no resolver starts with.
+_RESOLVED_FIRST = sorted(key for key in yaml.resolver.Resolver.yaml_implicit_resolvers if key) + [u'a', u'u', u'张', u'@']
+
+
+@given(st.one_of(st.text(max_size=12), st.builds(lambda first, rest: first + rest, st.sampled_from(_RESOLVED_FIRST),
+                                                 st.text(alphabet=u'0123456789.:-+eE_xXo ntrufalsyYN~', max_size=10))))
+@example(u'user000001@example.org')
+@example(u'no')
+@example(u'0o17')
+def test_scalar_is_quoted_exactly_when_the_resolver_reads_another_type(value):
+    """scalar() skips the resolver for a value whose first character no resolver starts with: the
+    result is what asking the resolver gives, and reads back as the same string either way."""
+    resolved = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+    written = scalar(value)
+    assert written.startswith('!unsafe ') == (resolved == 'tag:yaml.org,2002:str')
+    assert load_yaml('key: %s\n' % written) == {'key': value}
 
 
 def test_roster_text_is_deterministic_and_reads_back():
