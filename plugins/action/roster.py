@@ -35,11 +35,11 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.read imp
     delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-    parse_passwords, parse_roster, render_roster, roster_comments, write_passwords, write_roster,
+    parse_passwords, render_roster, roster_comments, write_passwords, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
-    ControllerAction, PlayVault, RosterFailed, read_text,
+    ControllerAction, PlayVault, RosterFailed, read_roster, read_text,
 )
 
 PROBLEM_KEYS = ('row', 'column', 'value', 'message')
@@ -179,15 +179,11 @@ def _read_template(src, sheet, encoding, delimiter, max_rows):
 
 
 def _read_previous(path, given):
-    text = read_text(path, 'previous')
-    if text is None:
+    if not os.path.exists(path):
         if given:
             raise RosterFailed('previous: %s does not exist' % path)
         return None
-    try:
-        previous = parse_roster(text)
-    except ValueError as exc:
-        raise RosterFailed('previous: the roster %s %s' % (path, exc))
+    previous = read_roster(path, 'previous')
     # The builder keeps each previous user as an entry: the raw dicts go as they are taken, and
     # 100,000 of both never live together (about 100 MB).
     previous['users'] = draining(previous['users'])

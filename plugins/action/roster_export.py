@@ -22,9 +22,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.export i
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords, parse_roster
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
-    ControllerAction, RosterFailed, decrypt_vault_file, read_text,
+    ControllerAction, RosterFailed, decrypt_vault_file, read_roster,
 )
 
 
@@ -36,13 +36,9 @@ class ActionModule(ControllerAction):
         dest = os.path.realpath(args['dest'])
         if not os.path.isdir(os.path.dirname(dest)):
             raise RosterFailed('dest: the directory %s does not exist' % os.path.dirname(dest))
-        text = read_text(src, 'src')
-        if text is None:
+        if not os.path.exists(src):
             raise RosterFailed('src: %s does not exist' % src)
-        try:
-            roster = parse_roster(text)
-        except ValueError as exc:
-            raise RosterFailed('src: the roster %s %s' % (src, exc))
+        roster = read_roster(src, 'src')
         passwords = None
         fmt = FORMATS[args['format']]
         if args['passwords_src']:

@@ -17,6 +17,7 @@ from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, mat
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster_file
 
 
 class RosterFailed(Exception):
@@ -59,6 +60,18 @@ def read_bytes(path, option):
             return handle.read()
     except (IOError, OSError) as exc:
         raise RosterFailed('%s: cannot read %s: %s' % (option, path, exc.strerror or exc))
+
+
+def read_roster(path, option):
+    """The roster file ``path`` (given as ``option``), read as it is parsed (``render.parse_roster_file``);
+    RosterFailed naming the option when it cannot be read or is not a roster."""
+    try:
+        with open(path, 'rb') as handle:
+            return parse_roster_file(handle)
+    except (IOError, OSError) as exc:
+        raise RosterFailed('%s: cannot read %s: %s' % (option, path, exc.strerror or exc))
+    except ValueError as exc:
+        raise RosterFailed('%s: the roster %s %s' % (option, path, exc))
 
 
 def read_text(path, option):

@@ -150,14 +150,21 @@ def load_passwords_text(text):
         return load_yaml(text)
 
 
+def load_roster_file(handle):
+    """The data of a roster file opened in binary at its start, as ``load_roster_text`` reads its
+    text, but read as it is parsed: the text of 100,000 users never sits in memory whole."""
+    data = _read_as_written(handle)
+    if data is None:
+        handle.seek(0)
+        data = load_yaml(handle)
+    return data
+
+
 def read_roster_file(path):
     """The roster dict (``domain``, ``departments``, ``users``) of a roster vars file; ValueError if it is not one."""
     try:
         with open(path, 'rb') as handle:
-            data = _read_as_written(handle)
-            if data is None:
-                handle.seek(0)
-                data = load_yaml(handle)
+            data = load_roster_file(handle)
     except (IOError, OSError) as exc:
         raise ValueError('roster_file %s cannot be read: %s' % (path, exc.strerror or exc))
     except yaml.YAMLError as exc:

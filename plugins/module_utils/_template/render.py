@@ -33,7 +33,9 @@ else:
     YAML_IMPORT_ERROR = None
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
-from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import UNSAFE_TAG, load_passwords_text, load_roster_text
+from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
+    UNSAFE_TAG, load_passwords_text, load_roster_file, load_roster_text,
+)
 # Plain (unquoted) scalars are kept to words and a little punctuation (the rule the modules' line
 # reader shares); the resolver then says whether YAML would read one back as a string (not as 1001,
 # 2024-01-01, yes or null).
@@ -157,10 +159,20 @@ def without_source_line(text):
 
 
 def parse_roster(text):
-    """``mailbox_roster`` of a roster vars file, or a ValueError saying why it is not one."""
+    """``mailbox_roster`` of a roster vars file's text, or a ValueError saying why it is not one."""
+    return _parsed_roster(load_roster_text, text)
+
+
+def parse_roster_file(handle):
+    """``parse_roster`` of a roster vars file opened in binary, read as it is parsed (a roster of
+    100,000 users is 25 MB of text, several times that as one string)."""
+    return _parsed_roster(load_roster_file, handle)
+
+
+def _parsed_roster(load, source):
     _require_yaml()
     try:
-        data = load_roster_text(text)
+        data = load(source)
     except yaml.YAMLError as exc:
         raise ValueError('is not valid YAML (%s)' % str(exc).splitlines()[0])
     roster = data.get(ROSTER_VAR) if isinstance(data, dict) else None
