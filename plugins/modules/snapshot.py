@@ -25,6 +25,9 @@ description:
     missing user with a new initial password.
   - The file holds password hashes (LDAP). Keep it in a directory only the operator can read (O(create_dir) makes
     one, C(0700), as the C(mailops.mailbox.backup) role does), and encrypt it where it leaves the machine.
+  - While an LDAP snapshot is written, its entries wait in a temporary file in the same directory that has no name
+    (mode C(0600), gone when the task ends, even after a crash), so the directory needs room for the snapshot twice
+    over for the time of the task; memory holds only each entry's place and sort key.
 author:
   - mailops.mailbox contributors (@mailops)
 extends_documentation_fragment:

@@ -10,15 +10,16 @@ __metaclass__ = type
 
 import base64
 import datetime
-import itertools
+import os
 import re
+import tempfile
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.snapshot import OUTSIDE, Entry
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_connection import (
     dn_depth, dn_key, is_below, same_dn,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import read_back, write_private
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import verify_back, write_private
 
 try:
     import ldif
@@ -87,19 +88,37 @@ def write(connection, options, path, each=None):
     first; ``each(dn, attrs)`` sees every entry as it is read, raw, so that a caller takes what it
     needs from the same read. Returns ``(entries, sha256)``: how many were written, and the digest.
 
-    Only each entry's LDIF record is kept until the file is written: a few times smaller than the
-    entry as python-ldap returns it, which matters at 100,000 users."""
-    records = []
-    for dn, attrs in _managed_entries(connection, options, ('*', '+')):
-        records.append((_parents_first(dn), ldif_record(dn, attrs)))
-        if each is not None:
-            each(dn, attrs)
-    records.sort(key=lambda record: record[0])
-    header = '%s\n# created: %s\n# users_dn: %s\n# departments_dn: %s\n# entries: %d\n\n' % (
-        MAGIC, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
-        options['users_dn'], options['departments_dn'], len(records))
-    chunks = itertools.chain([header.encode('utf-8')], (record for _order, record in records))
-    return len(records), write_private(path, chunks)
+    The entries' LDIF records wait, in the order read, in a temporary file beside ``path`` that has
+    no name (it holds password hashes: mode 0600, and gone when closed, even after a crash); memory
+    keeps only each record's place in the file and its sort key. A snapshot of 100,000 users is
+    about 90 MB of records."""
+    places = []
+    with tempfile.TemporaryFile(dir=os.path.dirname(os.path.abspath(path)), prefix='.snapshot-records-') as spool:
+        offset = 0
+        for dn, attrs in _managed_entries(connection, options, ('*', '+')):
+            record = ldif_record(dn, attrs)
+            spool.write(record)
+            places.append((_parents_first(dn), offset, len(record)))
+            offset += len(record)
+            if each is not None:
+                each(dn, attrs)
+        spool.flush()
+        # The sort keys are unique (one entry per DN), so this is the order a stable sort of the
+        # records gives: the same bytes as when the records were sorted in memory.
+        places.sort()
+        header = '%s\n# created: %s\n# users_dn: %s\n# departments_dn: %s\n# entries: %d\n\n' % (
+            MAGIC, datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'),
+            options['users_dn'], options['departments_dn'], len(places))
+        return len(places), write_private(path, _records(header.encode('utf-8'), spool.fileno(), places))
+
+
+def _records(header, spool, places):
+    yield header
+    for _order, offset, length in places:
+        record = os.pread(spool, length, offset)
+        if len(record) != length:
+            raise ProviderError('the records of the snapshot could not be read back from its temporary file')
+        yield record
 
 
 # The values LDIF must carry base64-encoded (RFC 2849 SAFE-STRING: python-ldap's LDIFWriter test),
@@ -125,9 +144,8 @@ def ldif_record(dn, attrs):
 
 def verify(path, sha256, entries):
     """Read the file back from disk: the bytes written, holding ``entries`` records; ProviderError if not."""
-    data = read_back(path, sha256)
     # Every record starts with a "dn:" line, and no value line can (line breaks in values are base64).
-    records = data.count(b'\ndn:')
+    records = verify_back(path, sha256, b'\ndn:')
     if records != entries:
         raise ProviderError('snapshot %s did not verify: %d entries read from the directory, %d in the file'
                             % (path, entries, records))

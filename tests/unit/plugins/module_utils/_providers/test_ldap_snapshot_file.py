@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_snapshot
+from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_snapshot, snapshot_file
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.base import ProviderError
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.snapshot_file import read_back, write_private
 
@@ -94,3 +94,66 @@ def test_a_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path):
     with pytest.raises(OSError):
         write_private(str(path), chunks())
     assert path.read_bytes() == b'old' and os.listdir(str(tmp_path)) == ['snap.ldif']
+
+
+class _Connection:
+    """The directory as python-ldap's paged search hands it over: entries of each base, in the server's order."""
+
+    def __init__(self, entries, fail_after=None):
+        self.entries = entries
+        self.fail_after = fail_after
+
+    def search(self, base, filterstr, attrs, decode=True):
+        for number, (dn, attrs) in enumerate(self.entries):
+            if self.fail_after is not None and number == self.fail_after:
+                raise ProviderError('the connection broke')
+            if dn.lower().endswith(base.lower()):
+                yield dn, attrs
+
+
+def _scrambled_entries(count):
+    entries = [('ou=People,dc=example,dc=org', {'ou': [b'People'], 'objectClass': [b'organizationalUnit']}),
+               ('ou=Departments,dc=example,dc=org', {'ou': [b'Departments']})]
+    for number in range(count):
+        entries.append(('uid=u%03d,ou=Sales,ou=People,dc=example,dc=org' % (count - number),
+                        {'uid': [b'u%03d' % number], 'description': [AWKWARD[number % len(AWKWARD)]]}))
+        if number == count // 2:
+            entries.append(('ou=Sales,ou=People,dc=example,dc=org', {'ou': [b'Sales']}))
+            entries.append((u'cn=Zhāng Wěi,ou=Departments,dc=example,dc=org', {'cn': [AWKWARD[8]]}))
+    # The server hands entries over in its own order: children before their parents here.
+    return list(reversed(entries))
+
+
+def test_write_puts_parents_first_in_the_order_the_records_sorted_in_memory_had(tmp_path):
+    """The records wait in a temporary file, not in memory: the snapshot's bytes are what sorting
+    them in memory by (depth, DN) wrote, and the directory holds the snapshot alone afterwards."""
+    entries = _scrambled_entries(300)
+    seen = []
+    path = str(tmp_path / 'snap.ldif')
+    count, digest = ldap_snapshot.write(_Connection(entries), OPTIONS, path, lambda dn, attrs: seen.append(dn))
+    assert count == len(entries) and sorted(seen) == sorted(dn for dn, _attrs in entries)
+    expected = b''.join(ldap_snapshot.ldif_record(dn, attrs)
+                        for dn, attrs in sorted(entries, key=lambda entry: ldap_snapshot._parents_first(entry[0])))
+    data = open(path, 'rb').read()
+    assert data.split(b'\n\n', 1)[1] == expected
+    assert ldap_snapshot.verify(path, digest, count) == count
+    assert os.listdir(str(tmp_path)) == ['snap.ldif']
+    parser = ldif.LDIFRecordList(io.StringIO(data.decode('ascii')))
+    parser.parse()
+    assert sorted(parser.all_records) == sorted(entries)
+
+
+def test_a_read_that_breaks_leaves_neither_a_snapshot_nor_its_records(tmp_path):
+    with pytest.raises(ProviderError, match='broke'):
+        ldap_snapshot.write(_Connection(_scrambled_entries(20), fail_after=7), OPTIONS, str(tmp_path / 'snap.ldif'))
+    assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.parametrize('chunk', [1, 2, 3, 4, 5, 7, 64])
+def test_verify_reads_the_file_in_chunks_and_counts_records_across_their_edges(tmp_path, monkeypatch, chunk):
+    path = str(tmp_path / 'snap.ldif')
+    count, digest = ldap_snapshot.write(_Connection(_scrambled_entries(12)), OPTIONS, path)
+    monkeypatch.setattr(snapshot_file, '_CHUNK', chunk)
+    assert ldap_snapshot.verify(path, digest, count) == count == open(path, 'rb').read().count(b'\ndn:')
+    with pytest.raises(ProviderError, match='not what was written'):
+        ldap_snapshot.verify(path, digest[::-1], count)
