@@ -55,31 +55,31 @@ def verify_back(path, sha256, marker):
     """Read the file at ``path`` back from disk a chunk at a time: ProviderError unless its bytes are
     exactly the bytes written (same SHA-256); returns how often ``marker`` (which cannot overlap
     itself) occurs in it. A snapshot of 100,000 users is about 90 MB: it is never held whole."""
-    digest = hashlib.sha256()
     found, tail, keep = 0, b'', len(marker) - 1
-    try:
-        with open(path, 'rb') as handle:
-            for chunk in iter(lambda: handle.read(_CHUNK), b''):
-                digest.update(chunk)
-                # A marker may begin in the last bytes of the chunk before: too few to hold one whole.
-                window = tail + chunk
-                found += window.count(marker)
-                tail = window[-keep:] if keep else b''
-    except (IOError, OSError) as exc:
-        raise ProviderError('cannot read snapshot %s back: %s' % (path, exc.strerror or exc))
-    if digest.hexdigest() != sha256:
-        raise ProviderError('snapshot %s did not verify: the file on disk is not what was written' % path)
+    for chunk in _verified_chunks(path, sha256):
+        # A marker may begin in the last bytes of the chunk before: too few to hold one whole.
+        window = tail + chunk
+        found += window.count(marker)
+        tail = window[-keep:] if keep else b''
     return found
 
 
 def read_back(path, sha256):
     """The bytes of the file at ``path`` as they are on disk; ProviderError unless they are exactly
     the bytes written (same SHA-256)."""
+    return b''.join(_verified_chunks(path, sha256))
+
+
+def _verified_chunks(path, sha256):
+    """The file's bytes a chunk at a time; once they are all read, ProviderError unless their
+    SHA-256 is ``sha256``: what a caller made of them counts only when the generator ends cleanly."""
+    digest = hashlib.sha256()
     try:
         with open(path, 'rb') as handle:
-            data = handle.read()
+            for chunk in iter(lambda: handle.read(_CHUNK), b''):
+                digest.update(chunk)
+                yield chunk
     except (IOError, OSError) as exc:
         raise ProviderError('cannot read snapshot %s back: %s' % (path, exc.strerror or exc))
-    if hashlib.sha256(data).hexdigest() != sha256:
+    if digest.hexdigest() != sha256:
         raise ProviderError('snapshot %s did not verify: the file on disk is not what was written' % path)
-    return data
