@@ -39,7 +39,7 @@ _MAIN_NAMESPACES = ('http://schemas.openxmlformats.org/spreadsheetml/2006/main',
 _REL_NAMESPACES = ('http://schemas.openxmlformats.org/officeDocument/2006/relationships',
                    'http://purl.oclc.org/ooxml/officeDocument/relationships')
 _PACKAGE_RELS = '{http://schemas.openxmlformats.org/package/2006/relationships}Relationship'
-_CELL_REF_RE = re.compile(r'^\$?([A-Za-z]{1,3})\$?$')
+_CELL_REF_RE = re.compile(r'^\$?([A-Za-z]{1,3})\$?\Z')
 _DIGITS = '0123456789'
 
 # What a damaged or foreign ZIP raises while it is read: the file's fault, reported as a problem.
@@ -74,6 +74,30 @@ def _column_index(letters, known={}):  # pylint: disable=dangerous-default-value
             index = (index + 1) * 26 + ord(letter) - ord('A')
         known[letters] = index
     return index
+
+
+def _children_as_read(handle, parent_tag, child_tag):
+    """The ``child_tag`` children of the ``parent_tag`` element of an XML stream, each whole, as
+    the stream is parsed; each leaves the tree once the next one starts.
+
+    Start events, not end events: a child is whole once its next sibling starts, and its parent,
+    known from its own start, lets the children read leave the tree. After end events there is no
+    parent to take them from, and 100,000 emptied rows stay behind (13 MB).
+    """
+    parent = None
+    for _event, element in ElementTree.iterparse(handle, events=('start',)):
+        if element.tag == child_tag:
+            if parent is None:
+                raise ValueError('a %s outside its %s' % (_local(child_tag), _local(parent_tag)))
+            for child in parent[:-1]:
+                if child.tag == child_tag:
+                    yield child
+            del parent[:-1]
+        elif element.tag == parent_tag:
+            parent = element
+    for child in parent if parent is not None else ():
+        if child.tag == child_tag:
+            yield child
 
 
 class Workbook:
@@ -151,10 +175,7 @@ class Workbook:
         strings = []
         item = _tag(self.ns, 'si')
         with self.archive.open(part) as handle:
-            for _event, element in ElementTree.iterparse(handle, events=('end',)):
-                if element.tag == item:
-                    strings.append(self._text(element))
-                    element.clear()
+            strings.extend(self._text(element) for element in _children_as_read(handle, _tag(self.ns, 'sst'), item))
         return strings
 
     def _date_styles(self, part):
@@ -181,47 +202,46 @@ class Workbook:
         Values are what openpyxl gives: str, int, float, bool, datetime (by the cell's number
         format) or None; cells the sheet leaves out are ``(None, False)``.
         """
-        ns = self.ns
-        row_tag, cell_tag = _tag(ns, 'row'), _tag(ns, 'c')
-        value_tag, formula_tag, inline_tag = _tag(ns, 'v'), _tag(ns, 'f'), _tag(ns, 'is')
-        shared, date_styles = self.shared, self.date_styles
         number = 0
         with self.archive.open(part) as handle:
-            for _event, row in ElementTree.iterparse(handle, events=('end',)):
-                if row.tag != row_tag:
-                    continue
+            for row in _children_as_read(handle, _tag(self.ns, 'sheetData'), _tag(self.ns, 'row')):
                 number = int(row.get('r') or number + 1)
-                cells = []
-                for cell in row.iter(cell_tag):
-                    reference = cell.get('r')
-                    index = _column_index(reference.rstrip(_DIGITS)) if reference else len(cells)
-                    if index != len(cells):
-                        if index < len(cells):
-                            raise ValueError('cell %s is out of order' % reference)
-                        cells.extend([(None, False)] * (index - len(cells)))
-                    kind = cell.get('t', 'n')
-                    value_element = cell.find(value_tag)
-                    text = value_element.text if value_element is not None else None
-                    if kind == 's' and text is not None:
-                        value = shared[int(text)]
-                    elif kind == 'inlineStr':
-                        inline = cell.find(inline_tag)
-                        value = self._text(inline) if inline is not None else None
-                    elif text is None:
-                        value = None
-                    elif kind == 's':
-                        value = shared[int(text)]
-                    elif kind in ('str', 'e'):
-                        value = text
-                    elif kind == 'b':
-                        value = text.strip() in ('1', 'true')
-                    elif kind == 'd':
-                        value = from_ISO8601(text)
-                    else:
-                        value = float(text) if ('.' in text or 'E' in text or 'e' in text) else int(text)
-                        style = int(cell.get('s', 0))
-                        if style in date_styles:
-                            value = from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
-                    cells.append((value, cell.find(formula_tag) is not None))
-                row.clear()  # the rows read stay as empty elements: a few bytes each
-                yield number, cells
+                yield number, self._cells(row)
+
+    def _cells(self, row):
+        ns = self.ns
+        cell_tag, value_tag, formula_tag, inline_tag = _tag(ns, 'c'), _tag(ns, 'v'), _tag(ns, 'f'), _tag(ns, 'is')
+        shared, date_styles = self.shared, self.date_styles
+        cells = []
+        for cell in row.iter(cell_tag):
+            reference = cell.get('r')
+            index = _column_index(reference.rstrip(_DIGITS)) if reference else len(cells)
+            if index != len(cells):
+                if index < len(cells):
+                    raise ValueError('cell %s is out of order' % reference)
+                cells.extend([(None, False)] * (index - len(cells)))
+            kind = cell.get('t', 'n')
+            value_element = cell.find(value_tag)
+            text = value_element.text if value_element is not None else None
+            if kind == 's' and text is not None:
+                value = shared[int(text)]
+            elif kind == 'inlineStr':
+                inline = cell.find(inline_tag)
+                value = self._text(inline) if inline is not None else None
+            elif text is None:
+                value = None
+            elif kind == 's':
+                value = shared[int(text)]
+            elif kind in ('str', 'e'):
+                value = text
+            elif kind == 'b':
+                value = text.strip() in ('1', 'true')
+            elif kind == 'd':
+                value = from_ISO8601(text)
+            else:
+                value = float(text) if ('.' in text or 'E' in text or 'e' in text) else int(text)
+                style = int(cell.get('s', 0))
+                if style in date_styles:
+                    value = from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
+            cells.append((value, cell.find(formula_tag) is not None))
+        return cells
