@@ -17,10 +17,10 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model impo
 # A pragmatic RFC 5321 subset: dot-atom local part, LDH domain labels, a letter TLD.
 _LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _DOMAIN = r'(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}'
-EMAIL_RE = re.compile(r'^(%s)@(%s)$' % (_LOCAL_PART, _DOMAIN))
-DOMAIN_RE = re.compile(r'^%s$' % _DOMAIN)
+EMAIL_RE = re.compile(r'^(%s)@(%s)\Z' % (_LOCAL_PART, _DOMAIN))
+DOMAIN_RE = re.compile(r'^%s\Z' % _DOMAIN)
 # LDAP's TelephoneNumber syntax is a PrintableString: keep mobile numbers to what it accepts.
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()./-]*$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()./-]*\Z")
 CONTROL_RE = re.compile(u'[\x00-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]')
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make text
 # display in another order than it is stored, so a name or an address can pass for another one.

@@ -21,7 +21,7 @@ import re
 from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
 
-SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.(ldif|json)$')
+SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.(ldif|json)\Z')
 ROSTER_COPY_SUFFIX = '.roster.yml'
 
 

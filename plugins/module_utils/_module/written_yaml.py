@@ -27,10 +27,10 @@ UNSAFE_TAG = '!unsafe'
 UNSAFE_PREFIX = UNSAFE_TAG + ' '
 # The text the writer leaves unquoted after the tag (render.scalar), and this reader takes as such:
 # words and a little punctuation, a plain scalar every YAML reader reads as this very text.
-PLAIN_RE = re.compile(r"^\w[\w.@+/()'\-·]*(?: [\w.@+/()'\-·]+)*$")
+PLAIN_RE = re.compile(r"^\w[\w.@+/()'\-·]*(?: [\w.@+/()'\-·]+)*\Z")
 # JSON joins an escaped surrogate pair into one character where YAML keeps two: such text goes to libyaml.
 _ESCAPED_SURROGATE = re.compile(r'\\u[dD][89a-fA-F]')
-_KEY_RE = re.compile(r'^[a-z_]+$')
+_KEY_RE = re.compile(r'^[a-z_]+\Z')
 # What YAML refuses in a file, or reads as a line break, where JSON and a comment line take it as it is.
 _NOT_AS_IS = re.compile(u'[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 _DECODER = json.JSONDecoder()

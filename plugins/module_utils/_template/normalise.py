@@ -28,8 +28,8 @@ _WHITESPACE_RE = re.compile(r'\s+')
 _C1_RE = re.compile(u'[\x80-\x9f]')
 # Excel writes a large number in a "General" cell as 1.38E+10 when it saves a CSV, and tools
 # that went through a float write 13800000000.0.
-_EXCEL_SCIENTIFIC_RE = re.compile(r'^([0-9])(?:\.([0-9]+))?E\+([0-9]{2})$', re.IGNORECASE)
-_FLOAT_INTEGER_RE = re.compile(r'^([0-9]+)\.0+$')
+_EXCEL_SCIENTIFIC_RE = re.compile(r'^([0-9])(?:\.([0-9]+))?E\+([0-9]{2})\Z', re.IGNORECASE)
+_FLOAT_INTEGER_RE = re.compile(r'^([0-9]+)\.0+\Z')
 # The middle dots people type between the parts of a transliterated name (迪丽热巴·迪力木拉提).
 _NAME_DOTS_RE = re.compile(u'[\u2022\u2027\u30fb\u2219\u22c5]')
 _ALIAS_SEPARATORS_RE = re.compile(u'[,;\u3001\\s]+')

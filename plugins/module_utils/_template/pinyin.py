@@ -50,8 +50,8 @@ _ASCII_LETTERS = {
 }
 # Dropped from a name's words rather than refused: O'Brien -> obrien, J. R. R. -> j r r.
 _DROPPED_RE = re.compile(u"['\u2019\u2018`.]")
-_WORD_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
-_LITERAL_RE = re.compile(r'^[a-z0-9._-]*$')
+_WORD_RE = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*\Z')
+_LITERAL_RE = re.compile(r'^[a-z0-9._-]*\Z')
 _REPEATED_DOTS_RE = re.compile(r'\.{2,}')
 
 PLACEHOLDERS = ('family', 'given', 'family_initial', 'given_initial', 'given_initials')

@@ -47,7 +47,7 @@ def test_scalar(value, written):
     u'O\'Brien', u'a\\b', u'tab\there', u'\x85nel', u'line\u2028sep', u'\U0001F600 smile', u'\x9b', u'ok: yes',
     u'[list]', u'{dict}', u'*alias', u'&anchor', u'!tag', u'%percent', u'`tick`', u'|pipe', u'>fold', u'0x1F',
     u'1_000', u'.inf', u'迪丽热巴·迪力木拉提', u'a  b', u' lead', u'trail ', u"It's", u'=', u'<<', u'!unsafe x',
-    u'{{ x }}', u'{%- raw -%}', u'{# c #}', u'1001', u'yes', u'',
+    u'{{ x }}', u'{%- raw -%}', u'{# c #}', u'1001', u'yes', u'', u'A\n', u'a@example.org\n', u'1\n',
 ])
 def test_scalar_round_trips(value):
     assert load_yaml('key: %s\n' % scalar(value)) == {'key': value}
@@ -61,6 +61,7 @@ _RESOLVED_FIRST = sorted(key for key in yaml.resolver.Resolver.yaml_implicit_res
 @given(st.one_of(st.text(max_size=12), st.builds(lambda first, rest: first + rest, st.sampled_from(_RESOLVED_FIRST),
                                                  st.text(alphabet=u'0123456789.:-+eE_xXo ntrufalsyYN~', max_size=10))))
 @example(u'user000001@example.org')
+@example(u'A\n')
 @example(u'no')
 @example(u'0o17')
 def test_scalar_is_quoted_exactly_when_the_resolver_reads_another_type(value):

@@ -23,9 +23,21 @@ def test_good_emails(value):
 
 
 @pytest.mark.parametrize('value', ['', None, 'zhang@@example.org', 'plain', 'a@b', '.a@example.org',
-                                   'a..b@example.org', 'a b@example.org', u'张三@example.org', 'a@-x.org', 5])
+                                   'a..b@example.org', 'a b@example.org', u'张三@example.org', 'a@-x.org', 5,
+                                   # "$" would let a regular expression match before a last line break
+                                   'a@example.org\n', 'a\n@example.org'])
 def test_bad_emails(value):
     assert email_problem(value)
+
+
+def test_a_last_line_break_is_refused_in_addresses_domains_and_mobiles():
+    with pytest.raises(ValueError):
+        normalise_domain('exa mple.org')
+    assert normalise_domain(' Example.ORG\n') == 'example.org'  # the option is stripped, as before
+    _users, problems = validate_users([{'email': 'a@example.org', 'name': 'A', 'mobile': '+86 138\n'}])
+    assert [(p.column, p.message) for p in problems] == [('mobile', 'contains a control character')]
+    users, problems = validate_users([{'email': 'b@example.org\n', 'name': 'B'}])
+    assert [(p.column, p.message) for p in problems] == [('email', '"b@example.org\n" is not an email address')]
 
 
 def test_normalises_and_keeps_only_given_keys():
