@@ -257,6 +257,7 @@ def test_rows_outside_the_sheet_data_are_a_problem(tmp_path):
         (None, None, 'the workbook cannot be read after row 0 (a row outside its sheetData): open it in Excel and '
                      'save it again')]
 
+
 @pytest.mark.parametrize('value, text', [
     (None, ''), (13800000000.0, '13800000000'), (1.38e10, '13800000000'), (1024, '1024'), (0.5, '0.5'),
     (True, 'TRUE'), (datetime.datetime(2024, 3, 1), '2024-03-01'),
