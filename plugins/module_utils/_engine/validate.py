@@ -220,8 +220,8 @@ def validate_users(items, domain=None, protected=(), passwords=None):
 
 def _by_lower_case_email(passwords):
     """``passwords`` with its emails in lower case: the same dict when they already are, as in the
-    files the roster task writes (a copy of 100,000 passwords would hold 11 MB while the caller
-    keeps the original)."""
+    files the roster task writes (a copy of 100,000 passwords takes 11 MB while the caller keeps
+    the original)."""
     if all(email.__class__ is str and email == email.lower() for email in passwords):
         return passwords
     return dict((str(email).lower(), password) for email, password in passwords.items())

@@ -178,7 +178,7 @@ def test_passwords_no_hash_can_hold_are_problems_that_never_show_them(password, 
 
 def test_passwords_keyed_in_lower_case_are_not_copied():
     # The users module keeps its passwords option while it validates: a copy of 100,000 of them
-    # held 11 MB more at its peak. Mixed-case keys are still found (the test above).
+    # took 11 MB more while it lasted. Mixed-case keys are still found (the test above).
     import tracemalloc
     passwords = dict(('user%05d@example.org' % n, 'Pw-%05d-x' % n) for n in range(20000))
     tracemalloc.start()
