@@ -21,7 +21,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REPEATING_KEYS, CurrentUser, SharedText
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_attributes import AttributeMap
 
 OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'user')
@@ -86,6 +86,9 @@ def proxy_addresses(email, aliases):
     return ['SMTP:' + email] + ['smtp:' + alias for alias in aliases]
 
 
+_SHARED = SharedText()
+
+
 def entry_to_user(dn, attrs):
     """A CurrentUser from a user object, or None for one without a mail address."""
     mail = _one(attrs, 'mail')
@@ -101,7 +104,8 @@ def entry_to_user(dn, attrs):
         state='disabled' if control is not None and control & ACCOUNTDISABLE else 'present',
     )
     for key, attribute in SIMPLE_ATTRIBUTES:
-        fields[key] = _one(attrs, attribute)
+        value = _one(attrs, attribute)
+        fields[key] = _SHARED(value) if key in REPEATING_KEYS else value
     return CurrentUser(email, fields, ref=dict(dn=dn, sam=_one(attrs, 'sAMAccountName'), control=control))
 
 

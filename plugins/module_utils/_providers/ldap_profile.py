@@ -22,7 +22,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import CurrentUser, Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import (
+    REPEATING_KEYS, CurrentUser, Secret, SharedText,
+)
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_attributes import AttributeMap
 
 OBJECT_CLASSES = ('top', 'person', 'organizationalPerson', 'inetOrgPerson')
@@ -75,6 +77,9 @@ def _attr(attrs, name):
     return []
 
 
+_SHARED = SharedText()
+
+
 def entry_to_user(dn, attrs):
     """A CurrentUser from an entry, or None for a person without a mail address."""
     # Attribute names ignore case, as LDAP does: folded once here, not looked up one by one.
@@ -96,7 +101,8 @@ def entry_to_user(dn, attrs):
         state='disabled' if disabled else 'present',
     )
     for key, attribute in _FOLDED_SIMPLE_ATTRIBUTES:
-        fields[key] = (folded.get(attribute) or [None])[0]
+        value = (folded.get(attribute) or [None])[0]
+        fields[key] = _SHARED(value) if key in REPEATING_KEYS else value
     credential = Secret(unlock_password(password)) if password else None
     return CurrentUser(primary, fields, ref=dict(dn=dn, password=Secret(password) if password else None,
                                                  ppolicy_locked=bool(ppolicy_lock), ppolicy_ours=ours,
