@@ -214,45 +214,41 @@ def test_xlsx_blank_rows_keep_spreadsheet_numbers(tmp_path):
     assert [(p.row, p.column, p.value) for p in table.problems] == [(6, 'E', None)]
 
 
-def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
+def with_sheet_edited(tmp_path, edit):
+    """A workbook of ROWS whose worksheet XML ``edit`` (bytes -> bytes) has changed."""
     path = write_xlsx(tmp_path / 'staff.xlsx', ROWS)
-    broken = tmp_path / 'broken.xlsx'
-    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(broken), 'w') as target:
+    edited = tmp_path / 'edited.xlsx'
+    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(edited), 'w') as target:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == 'xl/worksheets/sheet1.xml':
-                content = content.replace(b'<dimension ref="A1:C3" />', b'<dimension ref="A1" />')
-                assert b'ref="A1" ' in content
+                content = edit(content)
             target.writestr(info, content)
-    table = read(broken)
+    return edited
+
+
+def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
+    def edit(content):
+        content = content.replace(b'<dimension ref="A1:C3" />', b'<dimension ref="A1" />')
+        assert b'ref="A1" ' in content
+        return content
+
+    table = read(with_sheet_edited(tmp_path, edit))
     assert table.header == ROWS[0] and cells(table) == [(2, list(ROWS[1])), (3, list(ROWS[2]))]
 
 
 def test_a_damaged_sheet_is_a_problem(tmp_path):
-    path = write_xlsx(tmp_path / 'staff.xlsx', ROWS)
-    broken = tmp_path / 'broken.xlsx'
-    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(broken), 'w') as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == 'xl/worksheets/sheet1.xml':
-                content = content[:content.index(b'<row r="3"') + 20]
-            target.writestr(info, content)
-    table = read(broken)
+    table = read(with_sheet_edited(tmp_path, lambda content: content[:content.index(b'<row r="3"') + 20]))
     assert [(p.row, p.column) for p in table.problems] == [(None, None)]
     assert table.problems[0].message.startswith('the workbook cannot be read after row 2 (')
 
 
 def test_rows_outside_the_sheet_data_are_a_problem(tmp_path):
-    path = write_xlsx(tmp_path / 'staff.xlsx', ROWS)
-    broken = tmp_path / 'broken.xlsx'
-    with zipfile.ZipFile(str(path)) as source, zipfile.ZipFile(str(broken), 'w') as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == 'xl/worksheets/sheet1.xml':
-                assert b'<sheetData>' in content
-                content = content.replace(b'<sheetData>', b'').replace(b'</sheetData>', b'')
-            target.writestr(info, content)
-    table = read(broken)
+    def edit(content):
+        assert b'<sheetData>' in content
+        return content.replace(b'<sheetData>', b'').replace(b'</sheetData>', b'')
+
+    table = read(with_sheet_edited(tmp_path, edit))
     assert [(p.row, p.column, p.message) for p in table.problems] == [
         (None, None, 'the workbook cannot be read after row 0 (a row outside its sheetData): open it in Excel and '
                      'save it again')]
