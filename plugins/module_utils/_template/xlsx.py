@@ -202,15 +202,16 @@ class Workbook:
         Values are what openpyxl gives: str, int, float, bool, datetime (by the cell's number
         format) or None; cells the sheet leaves out are ``(None, False)``.
         """
+        tags = tuple(_tag(self.ns, name) for name in ('c', 'v', 'f', 'is'))
         number = 0
         with self.archive.open(part) as handle:
             for row in _children_as_read(handle, _tag(self.ns, 'sheetData'), _tag(self.ns, 'row')):
                 number = int(row.get('r') or number + 1)
-                yield number, self._cells(row)
+                yield number, self._cells(row, tags)
 
-    def _cells(self, row):
-        ns = self.ns
-        cell_tag, value_tag, formula_tag, inline_tag = _tag(ns, 'c'), _tag(ns, 'v'), _tag(ns, 'f'), _tag(ns, 'is')
+    def _cells(self, row, tags):
+        """The ``(value, is_formula)`` of one row's cells; ``tags``: those of a cell, a value, a formula and an inline string."""
+        cell_tag, value_tag, formula_tag, inline_tag = tags
         shared, date_styles = self.shared, self.date_styles
         cells = []
         for cell in row.iter(cell_tag):
