@@ -24,7 +24,6 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model impo
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import ldap_connection
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers import passwords
 from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap import LdapProvider
-from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
 
 LDAP_OPTIONS = dict(
     server_uri=dict(type='str', required=True),
@@ -132,6 +131,8 @@ def plaintext_to_network(uri, start_tls):
 def _ldap_provider(params):
     options = ldap_options(params)
     if options['profile'] == 'ad':
+        # Imported here: a run with the inetorgperson profile does not load the AD provider and its JSON snapshots.
+        from ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad import AdProvider
         return AdProvider(options)
     if options['ou_per_department']:
         raise ValueError('ldap.ou_per_department needs profile: ad (the inetorgperson profile keeps users flat '

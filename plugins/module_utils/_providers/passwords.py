@@ -22,12 +22,10 @@ import collections
 import functools
 import hmac
 import itertools
-import multiprocessing
 import os
 import secrets
 import traceback
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 
 PASSLIB_IMPORT_ERROR = None
 try:
@@ -157,6 +155,9 @@ class PasswordHasher:
             for password in itertools.chain(first, passwords):
                 yield self.hash(password)
             return
+        # Imported here: most module runs hash nothing, or too little for a pool.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
         batches = _batches(itertools.chain(first, passwords), BATCH)
         pending = collections.deque()
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context('fork'))

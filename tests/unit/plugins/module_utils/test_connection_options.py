@@ -3,6 +3,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import (
@@ -116,3 +120,42 @@ def test_graph_default_token_url_is_the_tenants():
     options.update(tenant_id='contoso.onmicrosoft.com', client_id='c', client_secret='s')
     provider = REGISTRY['graph'].provider(options)
     assert provider.options['token_url'] == 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token'
+
+
+# A fresh interpreter, as a module run is: in this one, other tests may have imported anything.
+LEAN_LDAP_RUN = '''
+import sys
+from ansible_collections.mailops.mailbox.plugins.modules import department, directory_info, restore, snapshot, user, users
+from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import REGISTRY
+options = dict(server_uri='ldaps://ldap.example.org', bind_dn='cn=p,dc=x', bind_pw='pw', base_dn='dc=x', users_dn=None,
+               departments_dn=None, start_tls=False, validate_certs=True, allow_plaintext=False, ca_path=None,
+               timeout=30, profile=sys.argv[1], ou_per_department=False, password_scheme='sha512_crypt',
+               password_rounds=5000)
+provider = REGISTRY['ldap'].provider(options)
+print(type(provider).__name__)
+for name in sorted(sys.modules):
+    print(name)
+'''
+
+
+def modules_of_an_ldap_run(profile):
+    """The provider class an LDAP backend of ``profile`` gets, and every module imported by then."""
+    done = subprocess.run([sys.executable, '-c', LEAN_LDAP_RUN, profile], capture_output=True, text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path)))
+    assert done.returncode == 0, done.stderr
+    provider, _sep, modules = done.stdout.partition('\n')
+    return provider, set(modules.split())
+
+
+def test_an_ldap_module_run_imports_neither_other_backends_nor_a_process_pool():
+    provider, modules = modules_of_an_ldap_run('inetorgperson')
+    assert provider == 'LdapProvider'
+    other_backends = ('_providers.ldap_ad', '_providers.exmail', '_providers.graph', '_providers.google')
+    assert not [name for name in modules if name.endswith(other_backends)]
+    assert 'requests' not in modules and 'concurrent.futures.process' not in modules
+
+
+def test_the_ad_profile_still_gets_its_provider():
+    provider, modules = modules_of_an_ldap_run('ad')
+    assert provider == 'AdProvider'
+    assert 'ansible_collections.mailops.mailbox.plugins.module_utils._providers.ldap_ad' in modules
