@@ -122,21 +122,12 @@ docs: deps
 changelog: deps
 	$(VENV)/bin/antsibull-changelog release --version $(VERSION) --update-existing --refresh --reload-plugins
 
-# Every lint check, with the integration tests running in parallel beside them: most lint checks
-# keep one core busy, and the integration tests' workers take whatever the checks leave. The checks'
-# output goes to a file, shown when the tests end, so that pytest's progress stays readable; the target
-# fails if either fails. The unit tests run once, in make lint's `ansible-test units` (every one of
-# them, in parallel too): as ansible-test runs them, module_utils tests without the controller's
-# ansible packages, which catches imports plain pytest cannot. `make unit` runs them with plain pytest.
-test: deps
-	@lint_log=$$(mktemp "$${TMPDIR:-/tmp}/mailops-lint.XXXXXX") && trap 'rm -f "$$lint_log"' EXIT; \
-	echo "make lint runs beside the integration tests: its output follows theirs"; \
-	$(MAKE) --no-print-directory lint >"$$lint_log" 2>&1 & lint_pid=$$!; \
-	$(VENV)/bin/python -m pytest -q -n auto tests/integration; tests_status=$$?; \
-	wait $$lint_pid; lint_status=$$?; \
-	echo "----- make lint (ran beside the integration tests) -----"; cat "$$lint_log"; \
-	echo "make test: integration tests exit $$tests_status, make lint exit $$lint_status"; \
-	[ $$tests_status = 0 ] && [ $$lint_status = 0 ]
+# Every lint check, then the integration tests in parallel. The unit tests run once, in make lint's
+# `ansible-test units` (every one of them, in parallel too): as ansible-test runs them, module_utils
+# tests without the controller's ansible packages, which catches imports plain pytest cannot.
+# `make unit` runs them with plain pytest.
+test: deps lint
+	$(VENV)/bin/python -m pytest -q -n auto tests/integration
 
 # The lab (roles/lab): slapd + Dovecot on 127.0.0.1 in $(BUILD)/lab, which gets connection.yml.
 # The baseline loop uses community.general's ldap_entry/ldap_passwd, which the ansible package carries.
