@@ -3,6 +3,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import subprocess
 import sys
@@ -124,14 +125,10 @@ def test_graph_default_token_url_is_the_tenants():
 
 # A fresh interpreter, as a module run is: in this one, other tests may have imported anything.
 LEAN_LDAP_RUN = '''
-import sys
+import json, sys
 from ansible_collections.mailops.mailbox.plugins.modules import department, directory_info, restore, snapshot, user, users
 from ansible_collections.mailops.mailbox.plugins.module_utils._connection_options import REGISTRY
-options = dict(server_uri='ldaps://ldap.example.org', bind_dn='cn=p,dc=x', bind_pw='pw', base_dn='dc=x', users_dn=None,
-               departments_dn=None, start_tls=False, validate_certs=True, allow_plaintext=False, ca_path=None,
-               timeout=30, profile=sys.argv[1], ou_per_department=False, password_scheme='sha512_crypt',
-               password_rounds=5000)
-provider = REGISTRY['ldap'].provider(options)
+provider = REGISTRY['ldap'].provider(json.loads(sys.argv[1]))
 print(type(provider).__name__)
 for name in sorted(sys.modules):
     print(name)
@@ -140,7 +137,8 @@ for name in sorted(sys.modules):
 
 def modules_of_an_ldap_run(profile):
     """The provider class an LDAP backend of ``profile`` gets, and every module imported by then."""
-    done = subprocess.run([sys.executable, '-c', LEAN_LDAP_RUN, profile], capture_output=True, text=True, check=False,
+    options = json.dumps(params(profile=profile, ou_per_department=False))
+    done = subprocess.run([sys.executable, '-c', LEAN_LDAP_RUN, options], capture_output=True, text=True, check=False,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path)))
     assert done.returncode == 0, done.stderr
     provider, _sep, modules = done.stdout.partition('\n')
