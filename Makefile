@@ -69,8 +69,13 @@ VERSION := $(shell awk '/^version:/ {print $$2}' galaxy.yml)
 DIST := $(BUILD)/dist
 ARTIFACT := $(DIST)/mailops-mailbox-$(VERSION).tar.gz
 
-LINT_CHECKS := lint-ansible lint-sanity lint-docs lint-changelog lint-galaxy lint-ee
-lint: $(LINT_CHECKS) lint-units
+# The checks run side by side, one per core: each is mostly one process, and one after the other they
+# kept two cores 1.14 busy (331 s on a fresh machine; 223 s against 137 s warm). The longest first;
+# --output-sync prints each check's output whole, when it ends.
+LINT_CHECKS := lint-sanity lint-galaxy lint-ansible lint-docs lint-changelog lint-ee
+LINT_JOBS ?= $(shell nproc)
+lint: deps
+	@$(MAKE) --no-print-directory -j$(LINT_JOBS) --output-sync=target $(LINT_CHECKS) lint-units
 
 # Every YAML file of the collection (roles, playbooks, examples, inventories, galaxy.yml, meta/,
 # execution-environment.yml) with the production profile; .ansible-lint says what is what.

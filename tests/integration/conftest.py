@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.harness.servers import LabServers
+from tests.harness.xdist_groups import ungrouped
 
 # The integration modules, longest per test first (means of `pytest -n 2 --durations=0`): pytest-xdist
 # (--dist loadgroup) hands out tests in collection order, one or two at a time per worker, so with the
@@ -35,8 +36,16 @@ def pytest_xdist_auto_num_workers(config):
     return cpus + (cpus + 1) // 2
 
 
-def pytest_collection_modifyitems(items):
+# The items of an xdist worker that --dist loadgroup should have grouped and did not (xdist_groups.py).
+UNGROUPED = pytest.StashKey[frozenset]()
+
+
+# trylast: after pytest-xdist's own hook, which gives the grouped items their group in a worker.
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
     """Integration tests longest first, then the rest (the unit tests), each group in its own order."""
+    if getattr(config.option, "loadgroup", False):
+        config.stash[UNGROUPED] = frozenset(ungrouped(items))
     rank = dict((name, index) for index, name in enumerate(LONGEST_FIRST))
     here = Path(__file__).resolve().parent
 
@@ -47,6 +56,15 @@ def pytest_collection_modifyitems(items):
         return rank.get(path.stem, len(rank))
 
     items.sort(key=order)
+
+
+# tryfirst: before the runner sets up the test's fixtures (a Samba DC of its own, say). An error
+# raised while collecting in a worker would reach the user as pytest-xdist's own INTERNALERROR.
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.nodeid in item.config.stash.get(UNGROUPED, frozenset()):
+        pytest.fail("--dist loadgroup did not keep this test's xdist_group with this pytest and pytest-xdist "
+                    "(pytest-dev/pytest-xdist#1386; requirements-test.txt pins pytest below 9.2)", pytrace=False)
 
 
 @pytest.fixture(scope="session")

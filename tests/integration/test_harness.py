@@ -10,6 +10,7 @@ import pytest
 
 from tests.harness import servers as servers_module
 from tests.harness.servers import HOST, LabServers, crypt_password, free_ports, port_is_free, process_group_members
+from tests.harness.xdist_groups import ungrouped
 
 PASSWORD = "Correct-Horse-7"
 ALICE = "alice@example.org"
@@ -214,3 +215,23 @@ def test_a_port_taken_before_the_server_binds_it_costs_a_retry_not_the_run(monke
             assert len(picks) == 2 and servers.slapd.port == picks[1][0] != picks[0][0]
             servers.slapd.connect().unbind_s()
             assert servers.dovecot.imap_login("nobody@example.org", "wrong") is False
+
+
+class _Item:
+    """What ungrouped() reads of a pytest item: its node id and its xdist_group mark."""
+
+    def __init__(self, nodeid, group=None):
+        self.nodeid = nodeid
+        self.group = group
+
+    def get_closest_marker(self, name):
+        return pytest.mark.xdist_group(self.group).mark if name == "xdist_group" and self.group else None
+
+
+def test_ungrouped_names_the_group_items_that_lost_their_group():
+    kept = [_Item("tests/integration/test_ad.py::test_a@samba_dc", "samba_dc"), _Item("tests/test_x.py::test_b")]
+    assert ungrouped(kept) == []
+    lost = [_Item("tests/integration/test_ad.py::test_a", "samba_dc"), _Item("tests/test_x.py::test_b[a@b]"),
+            _Item("tests/integration/test_ad.py::test_c[a@b]", "samba_dc"),
+            _Item("tests/integration/test_ad.py::test_d[a@b]@samba_dc", "samba_dc")]
+    assert ungrouped(lost) == ["tests/integration/test_ad.py::test_a", "tests/integration/test_ad.py::test_c[a@b]"]
