@@ -70,8 +70,8 @@ DIST := $(BUILD)/dist
 ARTIFACT := $(DIST)/mailops-mailbox-$(VERSION).tar.gz
 
 # The checks run side by side, one per core: each is mostly one process, and one after the other they
-# kept two cores 1.14 busy (331 s on a fresh machine; 223 s against 137 s warm). The longest first;
-# --output-sync prints each check's output whole, when it ends.
+# kept two cores 1.14 busy (331 s the first time on a new machine; warm, 223 s against 137 s side by
+# side). The longest first; --output-sync prints each check's output whole, when it ends.
 LINT_CHECKS := lint-sanity lint-galaxy lint-ansible lint-docs lint-changelog lint-ee
 LINT_JOBS ?= $(shell nproc)
 lint: deps
