@@ -93,9 +93,12 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
 
     # Both files are streamed to temporary files next to them (in check mode only hashed):
     # 100,000 users are 25 MB of roster text and 24 MB of vault text that never sit in memory.
-    sink = _Utf8Sink()
-    write_secrets(sink)
-    passwords_changed = sink.close() != existing_digest
+    if existing_digest is None:  # no passwords file yet: nothing to compare with
+        passwords_changed = True
+    else:
+        sink = _Utf8Sink()
+        write_secrets(sink)
+        passwords_changed = sink.close() != existing_digest
     if check_mode:
         sink = _Utf8Sink()
         write(sink)

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
 import os
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
@@ -116,6 +117,29 @@ def _byte_map(pool, known={}):  # pylint: disable=dangerous-default-value
     return known[pool]
 
 
+class _Drawn(Secret):
+    """A new password, drawn from ``generate`` the first time it is revealed, then always the same.
+
+    A big template's new passwords are then made as the passwords file is written, after the
+    rows have left memory, not all held beside them (100,000 passwords are 6 MB).
+    """
+
+    __slots__ = ('_draw',)
+
+    def __init__(self, draw):
+        Secret.__init__(self, None)
+        self._draw = draw
+
+    def reveal(self):
+        if self._value is None:
+            self._value = self._draw().reveal()
+            self._draw = None
+        return self._value
+
+    def __bool__(self):
+        return True  # a generated password is never empty
+
+
 class PasswordChoice:
     """Who gets which initial password, and which of them are new."""
 
@@ -123,6 +147,7 @@ class PasswordChoice:
         self.passwords = {}
         self.new = []
         self.random = RandomBytes()
+        self._policy = self._draw = None
 
     def choose(self, email, from_template, existing, policy):
         """The template's password wins; then the one already in the vault file; else a new one."""
@@ -131,7 +156,9 @@ class PasswordChoice:
         elif existing is not None:
             password = existing
         else:
-            password = generate(policy, self.random)
+            if policy is not self._policy:  # one drawer shared by every new password
+                self._policy, self._draw = policy, functools.partial(generate, policy, self.random)
+            password = _Drawn(self._draw)
         if existing is None or existing.reveal() != password.reveal():
             self.new.append(email)
         self.passwords[email] = password

@@ -117,13 +117,22 @@ class RosterResult:
         self.passwords = {}
         self.new_passwords = []
         self.generated_emails = {}
-        self.collisions = []
+        # (row, name, wanted, email, row holding wanted or None): made dicts when asked for, at
+        # the end; 25,000 collisions of a 100,000-row template as dicts were 6 MB more.
+        self.collision_rows = []
         self.leavers = []
         self.problems = []
         self.warnings = []
         self.row_count = 0
         self.source = None
         self.ignored_columns = []
+
+    @property
+    def collisions(self):
+        """The generated addresses that are not the one a name gives, as the roster task returns them."""
+        return [dict(row=row, name=name, wanted=wanted, email=email,
+                     taken_by='row %d' % holder if holder is not None else 'the previous roster')
+                for row, name, wanted, email, holder in self.collision_rows]
 
 
 def build_roster(table, settings, previous=None, existing_passwords=None):
@@ -147,7 +156,9 @@ class _Builder:
         self.result.problems = table.problems
         self.previous_entries = [_previous_entry(user) for user in self.previous['users']]
         self.owner = {}  # address -> row of the person holding it
-        self.owner_kind = {}  # address -> 'email' or 'alias'
+        # The addresses held as aliases: the rest of ``owner`` are emails (a set of the few
+        # aliases, not a second dict of every address: 4 MB at 100,000 rows).
+        self.owned_aliases = set()
         self.columns = None
         # The parsed values of cells that repeat from row to row, by their text: parsed once, and
         # one object shared by every person (100,000 rows of "总部/销售部" are one path).
@@ -184,8 +195,15 @@ class _Builder:
         leavers = self.leaver_entries(people, departments)
         if result.problems:
             return self.failed()
-        self.choose_passwords(people, leavers)
-        self.assemble(people, leavers, departments)
+        # Who holds which address, and the previous roster, are not asked again: let them go.
+        self.owner = self.owned_aliases = self.previous_entries = None
+        # By local part, so that zhang.wei comes before zhang.wei2 (by email "2" sorts before "@").
+        # Sorted before the passwords are chosen, in place: the sort's keys (an address each, 7 MB
+        # at 100,000 rows) and the passwords are never in memory together.
+        people.extend(leavers)
+        people.sort(key=_sort_key)
+        self.choose_passwords(people)
+        self.assemble(people, departments)
         return self.failed() if result.problems else result
 
     def failed(self):
@@ -346,11 +364,13 @@ class _Builder:
         kind = 'email' if key == 'email' else 'alias'
         first = self.owner.get(address)
         if first is None:
-            self.owner[address], self.owner_kind[address] = person.row, kind
+            self.owner[address] = person.row
+            if kind == 'alias':
+                self.owned_aliases.add(address)
             return
         if first == person.row:
             message = 'alias "%s" is this row\'s own email' % address
-        elif self.owner_kind[address] == kind:
+        elif ('alias' if address in self.owned_aliases else 'email') == kind:
             message = 'duplicate %s "%s": row %d has it too' % (kind, address, first)
         else:
             message = 'alias "%s" is the email of row %d' % (address, first)
@@ -376,7 +396,6 @@ class _Builder:
 
     def generate_addresses(self, people):
         previous = _PreviousAddresses(self.previous_entries)
-        taken = set(self.owner) | previous.addresses
         names = {}
         locals_of = {}  # pinyin is most of the work, and many people share a name
         prepare_names(set(person.name for person in people if not person.email and person.name))
@@ -394,15 +413,12 @@ class _Builder:
             email = previous.address_of(person, local, self.settings.domain, self.owner)
             if email is None:
                 email = next(candidate for candidate in _candidates(local, self.settings.domain)
-                             if candidate not in taken and candidate not in self.owner)
+                             if candidate not in previous.addresses and candidate not in self.owner)
             person.email, person.generated = email, True
-            self.owner[email], self.owner_kind[email] = person.row, 'email'
+            self.owner[email] = person.row
             names.setdefault(person.name, []).append(person)
             if email != wanted:
-                holder = self.owner.get(wanted)
-                self.result.collisions.append(dict(
-                    row=person.row, name=person.name, wanted=wanted, email=email,
-                    taken_by='row %d' % holder if holder is not None else 'the previous roster'))
+                self.result.collision_rows.append((person.row, person.name, wanted, email, self.owner.get(wanted)))
         for name, holders in names.items():
             for person in holders:
                 key = name if len(holders) == 1 else '%s (row %d)' % (name, person.row)
@@ -437,24 +453,27 @@ class _Builder:
         self.result.leavers.sort()
         return entries
 
-    def choose_passwords(self, people, leavers):
+    def choose_passwords(self, users):
+        """The initial password of every user not absent: ``users`` are people of the template and
+        leavers (entry dicts), who keep the password they have, if any."""
         choice = PasswordChoice()
-        for person in people:
-            if person.state != 'absent':
-                choice.choose(person.email, person.password, self.existing_passwords.get(person.email),
-                              self.settings.policy)
-        for entry in leavers:
-            existing = self.existing_passwords.get(entry['email'])
-            if entry['state'] != 'absent' and existing is not None:
-                choice.choose(entry['email'], None, existing, self.settings.policy)
+        for user in users:
+            if isinstance(user, Person):
+                if user.state != 'absent':
+                    choice.choose(user.email, user.password, self.existing_passwords.get(user.email),
+                                  self.settings.policy)
+                continue
+            existing = self.existing_passwords.get(user['email'])
+            if user['state'] != 'absent' and existing is not None:
+                choice.choose(user['email'], None, existing, self.settings.policy)
         self.result.passwords = choice.passwords
         self.result.new_passwords = sorted(choice.new)
 
-    def assemble(self, people, leavers, departments):
-        # By local part, so that zhang.wei comes before zhang.wei2 (by email "2" sorts before "@").
-        # Each user's roster entry is made when it is read (validated here, written to the file
-        # later), never all at once: 100,000 dicts were most of a big roster's memory.
-        ordered = sorted(people + leavers, key=_sort_key)
+    def assemble(self, ordered, departments):
+        """The roster of ``ordered`` (people and leavers, in the roster's order), once the users
+        module's own checks pass. Each user's roster entry is made when it is read (validated
+        here, written to the file later), never all at once: 100,000 dicts were most of a big
+        roster's memory."""
         users = RosterUsers(ordered)
         tree = [dict(name=name, parent=parent) for name, parent in _parents_first(departments)]
         # Whatever the users module would refuse is refused here, where the row is still known.

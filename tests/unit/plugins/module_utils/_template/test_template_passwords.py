@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
+from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import REDACTED, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.passwords import (
     DEFAULT_POLICY, PasswordChoice, check_policy, generate, policy_problem,
 )
@@ -109,3 +109,18 @@ def test_a_run_gives_every_user_another_password():
     for number in range(2000):
         choice.choose('u%d@example.org' % number, None, None, policy)
     assert len(set(secret.reveal() for secret in choice.passwords.values())) == 2000
+
+
+def test_a_new_password_is_drawn_once_when_first_revealed():
+    policy = check_policy(None)
+    choice = PasswordChoice()
+    choice.choose('a@x.org', None, None, policy)
+    choice.choose('b@x.org', None, None, policy)
+    drawn = choice.passwords['a@x.org']
+    assert drawn._value is None  # nothing drawn while the roster is built
+    assert drawn and repr(drawn) == 'Secret(%s)' % REDACTED and '%s' % drawn == repr(drawn)
+    first = drawn.reveal()
+    assert policy_problem(first, policy) is None and len(first) == policy['generated_length']
+    assert drawn.reveal() == first == drawn.reveal()
+    assert choice.passwords['b@x.org'].reveal() != first
+    assert choice.new == ['a@x.org', 'b@x.org']
