@@ -35,7 +35,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.read imp
     delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-    parse_passwords, render_roster, roster_comments, write_passwords, write_roster,
+    parse_password_chunks, render_roster, roster_comments, write_passwords, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
@@ -70,14 +70,12 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
     vault = PlayVault(vault_secrets, args['vault_id'])
     table = _read_template(paths.src, args['sheet'], args['encoding'], delimiter, max_rows)
     previous = _read_previous(paths.previous, args['previous'] is not None)
-    existing_text = vault.read_passwords_text(paths.passwords_dest)
-    existing_passwords = None if existing_text is None else _parse_passwords(paths.passwords_dest, existing_text)
+    existing = _ExistingPasswords(vault.open_passwords(paths.passwords_dest))
+    built = _build(table, settings, previous, existing.read)
+    previous = None
     # Compared as text, so that a file an older version wrote (passwords not tagged !unsafe) is
     # written again once, in the form Ansible never templates.
-    existing_digest = None if existing_text is None else _text_sha256(existing_text)
-    existing_text = None
-    built = _build(table, settings, previous, existing_passwords)
-    existing_passwords = previous = None
+    existing_digest = existing.digest
 
     comments = roster_comments(os.path.basename(paths.src), table.sha256, built.row_count)
     old_digest = file_sha256(paths.dest) if os.path.exists(paths.dest) else None
@@ -126,6 +124,8 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
         if roster_changed:
             staged.put_in_place(already='the passwords file was written' if passwords_changed else None)
 
+    # Written (or hashed): the passwords leave memory before the result is made and sent.
+    built.passwords = None
     result = dict(changed=roster_changed or passwords_changed, users=users,
                   generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
                   new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
@@ -140,8 +140,24 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
     return result
 
 
-def _text_sha256(text):
-    return hashlib.sha256(to_bytes(text, errors='surrogate_or_strict')).hexdigest()
+class _ExistingPasswords:
+    """The passwords file as it is (a VaultFile, or None when there is none yet): ``read()`` gives
+    its ``{email: Secret}``, decrypted and parsed as it is read, when the roster's builder asks for
+    them (once the previous roster has left memory); ``digest`` is then the SHA-256 of its text."""
+
+    def __init__(self, vault_file):
+        self.file = vault_file
+        self.digest = None
+
+    def read(self):
+        if self.file is None:
+            return {}
+        try:
+            passwords = parse_password_chunks(self.file.chunks(), self.file.text)
+        except ValueError as exc:
+            raise RosterFailed('passwords_dest: %s %s' % (self.file.path, exc))
+        self.digest = self.file.sha256
+        return passwords
 
 
 class _Paths:
@@ -161,13 +177,6 @@ class _Paths:
         for name, path in named[1:]:
             if not os.path.isdir(os.path.dirname(path)):
                 raise RosterFailed('%s: the directory %s does not exist' % (name, os.path.dirname(path)))
-
-
-def _parse_passwords(path, text):
-    try:
-        return parse_passwords(text)
-    except ValueError as exc:
-        raise RosterFailed('passwords_dest: %s %s' % (path, exc))
 
 
 def _read_template(src, sheet, encoding, delimiter, max_rows):

@@ -9,15 +9,17 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import os
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_text
+from ansible.module_utils.common.text.converters import to_bytes
 from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster_file
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_reader import VaultFileReader
 
 
 class RosterFailed(Exception):
@@ -85,24 +87,53 @@ def read_text(path, option):
 
 
 def decrypt_vault_file(secrets, path, option, not_encrypted, undecryptable=''):
-    """The decrypted text of the ansible-vault file ``path`` (given as ``option``), with the play's
-    vault ``secrets``; ``not_encrypted`` ends the message for a file that is not vault encrypted,
+    """The decrypted text of the ansible-vault file ``path`` (``VaultFile`` says the rest)."""
+    return VaultFile(secrets, path, option, not_encrypted, undecryptable).text()
+
+
+class VaultFile:
+    """The ansible-vault file ``path`` (given as ``option``), opened with the play's vault ``secrets``:
+    its HMAC is verified here, ``chunks()`` decrypts it as it is read (``text()`` whole), and
+    ``sha256`` is then the hex digest of its plain text. Every failure is a RosterFailed naming the
+    option: ``not_encrypted`` ends the message for a file that is not vault encrypted,
     ``undecryptable`` the one for a file none of the secrets open."""
-    data = read_bytes(path, option)
-    if not is_encrypted(data):
-        raise RosterFailed('%s: %s %s' % (option, path, not_encrypted))
-    if not secrets:
-        raise RosterFailed('%s: no vault secret is loaded to decrypt %s: run with --vault-id, --vault-password-file '
-                           'or --ask-vault-pass' % (option, path))
-    try:
-        plaintext = VaultLib(secrets).decrypt(data)
-    except AnsibleVaultError:
-        raise RosterFailed('%s: %s cannot be decrypted with the vault secrets loaded (%s)%s'
-                           % (option, path, ', '.join(name for name, _secret in secrets), undecryptable))
-    try:
-        return to_text(plaintext, errors='surrogate_or_strict')
-    except UnicodeError:
-        raise RosterFailed('%s: %s is not UTF-8 once decrypted' % (option, path))
+
+    def __init__(self, secrets, path, option, not_encrypted, undecryptable=''):
+        self.path, self.option = path, option
+        self.undecryptable = '%s: %s cannot be decrypted with the vault secrets loaded (%s)%s' % (
+            option, path, ', '.join(name for name, _secret in secrets), undecryptable)
+        with self._reading():
+            with open(path, 'rb') as handle:
+                header = handle.readline()
+        if not is_encrypted(header):
+            raise RosterFailed('%s: %s %s' % (option, path, not_encrypted))
+        if not secrets:
+            raise RosterFailed('%s: no vault secret is loaded to decrypt %s: run with --vault-id, --vault-password-file '
+                               'or --ask-vault-pass' % (option, path))
+        with self._reading():
+            self.reader = VaultFileReader(path, secrets)
+
+    @property
+    def sha256(self):
+        return self.reader.sha256
+
+    def chunks(self):
+        with self._reading():
+            yield from self.reader.chunks()
+
+    def text(self):
+        return ''.join(self.chunks())
+
+    @contextlib.contextmanager
+    def _reading(self):
+        try:
+            yield
+        except (IOError, OSError) as exc:
+            raise RosterFailed('%s: cannot read %s: %s' % (self.option, self.path, exc.strerror or exc))
+        except AnsibleVaultError:
+            raise RosterFailed(self.undecryptable)
+        except UnicodeDecodeError:
+            raise RosterFailed('%s: %s is not UTF-8 once decrypted' % (self.option, self.path))
 
 
 class PlayVault:
@@ -123,11 +154,11 @@ class PlayVault:
     def encrypt(self, plaintext):
         return self.lib.encrypt(to_bytes(plaintext), self.secret, vault_id=self.vault_id)
 
-    def read_passwords_text(self, path):
-        """The decrypted text of the existing vault file, or None when there is none yet."""
+    def open_passwords(self, path):
+        """The existing passwords file (a VaultFile, verified), or None when there is none yet."""
         if not os.path.exists(path):
             return None
-        return decrypt_vault_file(
+        return VaultFile(
             self.secrets, path, 'passwords_dest',
             'exists but is not ansible-vault encrypted: refusing to read or overwrite a file that may hold passwords '
             'in clear', undecryptable=': run with the vault secret it was written with')

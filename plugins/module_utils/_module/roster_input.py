@@ -150,6 +150,17 @@ def load_passwords_text(text):
         return load_yaml(text)
 
 
+def load_password_chunks(chunks, text):
+    """``load_passwords_text`` of a text given in pieces (``chunks``), read line by line as they
+    come; when it is not as the collection writes it, ``text()`` (the whole text) is read as YAML."""
+    try:
+        return written_yaml.read_password_lines(written_yaml.lines_of(chunks), PASSWORDS_VAR)
+    except written_yaml.NotWritten:
+        if hasattr(chunks, 'close'):  # a generator: its file is closed before it is read again
+            chunks.close()
+        return load_yaml(text())
+
+
 def load_roster_file(handle):
     """The data of a roster file opened in binary at its start, as ``load_roster_text`` reads its
     text, but read as it is parsed: the text of 100,000 users never sits in memory whole."""

@@ -143,22 +143,45 @@ _REMEMBERED = 10000
 def read_passwords(text, passwords_var):
     """``{passwords_var: {email: password}}`` from the text of a passwords file as
     ``render.write_passwords`` writes it; NotWritten otherwise. Never quotes the text."""
-    if text.rstrip('\n') == '%s: {}' % passwords_var:
-        return {passwords_var: {}}
     lines = text.split('\n')
     if lines[-1] == '':  # the file ends with a line break; a lookup may have dropped it
         lines.pop()
-    if not lines or lines[0] != '%s:' % passwords_var:
+    return read_password_lines(lines, passwords_var)
+
+
+def read_password_lines(lines, passwords_var):
+    """``read_passwords`` of the text's lines (no line breaks; no empty line after the last one
+    but those of an empty ``{}``), taken one at a time: a decrypted file is never whole in memory."""
+    lines = iter(lines)
+    first = next(lines, None)
+    if first == '%s: {}' % passwords_var:
+        if any(lines):
+            raise NotWritten()
+        return {passwords_var: {}}
+    if first != '%s:' % passwords_var:
         raise NotWritten()
     passwords = {}
-    for line in lines[1:]:
-        if not line.startswith('  ') or line[2] == ' ':
+    for line in lines:
+        if not line.startswith('  ') or line[2:3] in (' ', ''):
             raise NotWritten()
         key, end = _leading_scalar(line, 2)
         if line[end:end + 2] != ': ':
             raise NotWritten()
         passwords[key] = written_scalar(line[end + 2:])
     return {passwords_var: passwords}
+
+
+def lines_of(chunks):
+    """The lines of a text given in pieces, without their line breaks; the empty piece after a
+    final line break is left out, as ``read_passwords`` leaves it out."""
+    pending = ''
+    for chunk in chunks:
+        pending += chunk
+        lines = pending.split('\n')
+        pending = lines.pop()
+        yield from lines
+    if pending:
+        yield pending
 
 
 def written_scalar(text):

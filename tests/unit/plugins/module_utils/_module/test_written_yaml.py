@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._module import roster_input
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.written_yaml import (
-    NotWritten, read_passwords, read_roster,
+    NotWritten, lines_of, read_password_lines, read_passwords, read_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import render
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml, write_passwords
@@ -64,6 +64,29 @@ def test_passwords_as_written_read_as_libyaml_reads_them(passwords):
         return
     assert fast == libyaml(text)
     assert read_passwords(text.rstrip('\n'), PASSWORDS_VAR) == fast
+    # In pieces, as a vault file is decrypted: split anywhere, a line too.
+    for size in (1, 7, 64):
+        pieces = (text[start:start + size] for start in range(0, len(text), size))
+        assert read_password_lines(lines_of(pieces), PASSWORDS_VAR) == fast
+
+
+@pytest.mark.parametrize('pieces, lines', [
+    ([], []), ([u''], []), ([u'a'], [u'a']), ([u'a\n'], [u'a']), ([u'a\n', u''], [u'a']), ([u'a\n\n'], [u'a', u'']),
+    ([u'a', u'b\nc', u'\n', u'd'], [u'ab', u'c', u'd']), ([u'\n'], [u'']),
+])
+def test_lines_of_pieces_are_the_lines_of_their_text(pieces, lines):
+    assert list(lines_of(iter(pieces))) == lines
+    text = u''.join(pieces)
+    assert lines == (text.split(u'\n')[:-1] if text.endswith(u'\n') else text.split(u'\n') if text else [])
+
+
+def test_passwords_in_pieces_not_as_written_are_read_whole_with_libyaml():
+    text = usual_passwords_text().replace(': !unsafe plain\n', ": 'plain'  # edited\n")
+    pieces = (text[start:start + 5] for start in range(0, len(text), 5))
+    passwords = render.parse_password_chunks(pieces, lambda: text)
+    assert dict((email, secret.reveal()) for email, secret in passwords.items()) == USUAL_PASSWORDS
+    with pytest.raises(ValueError, match='has no mailbox_initial_passwords dictionary'):
+        render.parse_password_chunks(iter([u'other: 1\n']), lambda: u'other: 1\n')
 
 
 USUAL_ROSTER = dict(
@@ -149,6 +172,8 @@ def test_a_file_that_is_not_utf8_is_left_to_libyaml(tmp_path):
     u'mailbox_initial_passwords: {a@x.org: pw}\n',
     u'other: 1\n',
     u'mailbox_initial_passwords:\n  "a@x.org" pw\n',
+    u'mailbox_initial_passwords:\n  \n',
+    u'mailbox_initial_passwords: {}\nother: 1\n',
 ])
 def test_passwords_in_another_shape_are_left_to_libyaml(text):
     with pytest.raises(NotWritten):

@@ -345,6 +345,30 @@ def test_a_disabled_leaver_keeps_an_existing_password_but_gets_no_new_one(tmp_pa
     assert sorted(result.passwords) == ['li.si@example.org', 'zhang.san@example.org']
 
 
+def test_existing_passwords_are_read_once_when_the_addresses_are_settled(tmp_path):
+    """The roster action reads the vault file only then, when the previous roster has left memory."""
+    calls = []
+
+    def read_existing():
+        calls.append(True)
+        return {'li.si@example.org': Secret('Kept-Password-2')}
+
+    result = build(tmp_path, NOW, previous=PREVIOUS, existing=read_existing)
+    assert calls == [True] and result.passwords['li.si@example.org'].reveal() == 'Kept-Password-2'
+    bad = [FULL_HEADER, row(name=u'张三', email='zhang.san@example.com', department=u'总部')]
+    assert problems(build(tmp_path, bad, previous=PREVIOUS, existing=read_existing)) and calls == [True]
+
+
+def test_a_previous_roster_edited_by_hand_is_read_as_strings_in_lower_case(tmp_path):
+    previous = dict(domain='example.org', departments=[dict(name=u'总部', parent=None)],
+                    users=[dict(email='Li.Si@Example.org ', name=u' 李四', department=u'总部', employee_id=1001,
+                                aliases='Sales@example.org', mobile='', title=None)])
+    result = build(tmp_path, NOW, previous=previous)
+    assert users(result)['li.si@example.org'] == dict(
+        email='li.si@example.org', name=u'李四', department=u'总部', title=None, employee_id='1001', mobile=None,
+        aliases=['sales@example.org'], state='disabled')
+
+
 # --- The roster -------------------------------------------------------------------------------
 
 def test_departments_tree_from_paths(tmp_path):

@@ -1,0 +1,102 @@
+# -*- coding: utf-8 -*-
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+
+import pytest
+
+from ansible.parsing.vault import AnsibleVaultError, VaultAES256, VaultLib, VaultSecret, format_vaulttext_envelope
+
+from ansible_collections.mailops.mailbox.plugins.plugin_utils import _vault_reader
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import RosterFailed, VaultFile
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_reader import VaultFileReader
+
+RIGHT, WRONG = VaultSecret(b'right'), VaultSecret(b'wrong')
+
+
+def vault_file(tmp_path, text, vault_id='default', secret=RIGHT, salt=None):
+    path = tmp_path / 'passwords.yml'
+    if salt:  # what VAULT_ENCRYPT_SALT gives: the same salt every time
+        data = format_vaulttext_envelope(VaultAES256.encrypt(text.encode('utf-8'), secret, salt=salt), 'AES256')
+    else:
+        data = VaultLib([(vault_id, secret)]).encrypt(text.encode('utf-8'), secret, vault_id=vault_id)
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize('vault_id', ['default', 'prod'])
+@pytest.mark.parametrize('size', [0, 1, 15, 16, 17, 5000, 300000])
+def test_it_reads_what_vaultlib_decrypts_in_pieces(tmp_path, monkeypatch, size, vault_id):
+    monkeypatch.setattr(_vault_reader, '_BLOCK', 1000)  # many blocks, split anywhere (a UTF-8 character too)
+    text = (u'  张三@example.org: !unsafe Pa55word\n' * (size // 36 + 1))[:size]
+    path = vault_file(tmp_path, text, vault_id)
+    reader = VaultFileReader(path, [('other', WRONG), (vault_id, RIGHT)])
+    chunks = list(reader.chunks())
+    assert u''.join(chunks) == text and (size < 5000 or len(chunks) > 10)
+    assert reader.sha256 == hashlib.sha256(text.encode('utf-8')).hexdigest()
+    assert reader.text() == text  # read again
+
+
+def test_the_secret_named_by_the_file_is_tried_first_and_a_wrong_one_opens_nothing(tmp_path):
+    path = vault_file(tmp_path, u'secret text', 'prod')
+    assert VaultFileReader(path, [('default', WRONG), ('prod', RIGHT)]).text() == u'secret text'
+    for secrets in ([('prod', WRONG)], [('default', WRONG), ('other', WRONG)]):
+        with pytest.raises(AnsibleVaultError):
+            VaultFileReader(path, secrets)
+
+
+def test_a_changed_or_broken_file_is_refused(tmp_path):
+    path = vault_file(tmp_path, u'x' * 1000)
+    data = open(path, 'rb').read()
+    lines = data.split(b'\n')
+    flipped = lines[5][:10] + (b'0' if lines[5][10:11] != b'0' else b'1') + lines[5][11:]
+    for broken in (b'\n'.join(lines[:5] + [flipped] + lines[6:]),  # a ciphertext digit: the HMAC differs
+                   data[:-3] + b'\n',  # an odd number of hex digits
+                   data.replace(b'AES256', b'AES128'),
+                   b'not a vault\n' + data):
+        open(path, 'wb').write(broken)
+        with pytest.raises(AnsibleVaultError):
+            VaultFileReader(path, [('default', RIGHT)]).text()
+
+
+def test_a_file_changed_between_its_two_reads_is_refused_unless_the_secret_wrote_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(_vault_reader, '_BLOCK', 1000)
+    path = vault_file(tmp_path, u'first text ' * 500)
+    reader = VaultFileReader(path, [('default', RIGHT)])
+    vault_file(tmp_path, u'其他 text ' * 500)  # another salt: other keys
+    with pytest.raises(AnsibleVaultError, match='changed while it was read'):
+        reader.text()
+    # The same salt (VAULT_ENCRYPT_SALT) and secret: the new text is as authentic as the first.
+    path = vault_file(tmp_path, u'first text ' * 500, salt=b'5' * 32)
+    reader = VaultFileReader(path, [('default', RIGHT)])
+    vault_file(tmp_path, u'其他 text ' * 500, salt=b'5' * 32)
+    assert reader.text() == u'其他 text ' * 500
+    data = bytearray(open(path, 'rb').read())  # but not once its salt changed (the first line after the header)
+    first_line = data.index(b'\n', data.index(b'\n') + 1)
+    data[first_line - 80:first_line] = data[first_line - 80:first_line].replace(b'3', b'4', 1)
+    reader = VaultFileReader(path, [('default', RIGHT)])
+    open(path, 'wb').write(bytes(data))
+    with pytest.raises(AnsibleVaultError, match='changed while it was read'):
+        reader.text()
+
+
+def test_vault_file_failures_name_the_option(tmp_path):
+    path = vault_file(tmp_path, u'mailbox_initial_passwords: {}\n')
+    assert VaultFile([('default', RIGHT)], path, 'passwords_src', 'is clear').text() == u'mailbox_initial_passwords: {}\n'
+    with pytest.raises(RosterFailed, match=r'^passwords_src: .* cannot be decrypted with the vault secrets loaded '
+                                           r'\(default\): use the right one$'):
+        VaultFile([('default', WRONG)], path, 'passwords_src', 'is clear', ': use the right one')
+    with pytest.raises(RosterFailed, match='^passwords_src: no vault secret is loaded to decrypt '):
+        VaultFile([], path, 'passwords_src', 'is clear')
+    with pytest.raises(RosterFailed, match='^passwords_src: cannot read .*missing.yml: No such file'):
+        VaultFile([('default', RIGHT)], str(tmp_path / 'missing.yml'), 'passwords_src', 'is clear')
+    latin1 = tmp_path / 'latin1.yml'
+    latin1.write_bytes(VaultLib([('default', RIGHT)]).encrypt(u'caf\xe9'.encode('latin-1'), RIGHT))
+    with pytest.raises(RosterFailed, match='is not UTF-8 once decrypted'):
+        VaultFile([('default', RIGHT)], str(latin1), 'passwords_src', 'is clear').text()
+    clear = tmp_path / 'clear.yml'
+    clear.write_text(u'mailbox_initial_passwords: {}\n')
+    with pytest.raises(RosterFailed, match='^passwords_src: .* is clear$'):
+        VaultFile([('default', RIGHT)], str(clear), 'passwords_src', 'is clear')
