@@ -549,12 +549,12 @@ class _PreviousAddresses:
         self.by_employee_id = {}
         self.by_name = {}
         for entry in entries:
-            self.addresses.add(entry['email'])
-            self.addresses.update(entry['aliases'])
-            if entry['employee_id']:
-                self.by_employee_id[entry['employee_id']] = entry
-            if entry['name']:
-                self.by_name.setdefault(entry['name'], []).append(entry)
+            self.addresses.add(entry.email)
+            self.addresses.update(entry.aliases)
+            if entry.employee_id:
+                self.by_employee_id[entry.employee_id] = entry
+            if entry.name:
+                self.by_name.setdefault(entry.name, []).append(entry)
 
     def address_of(self, person, local, domain, owner):
         """The address ``person`` had: the one of the same employee id; else one generated from
@@ -562,20 +562,20 @@ class _PreviousAddresses:
         in the same department first."""
         same_id = self.by_employee_id.get(person.employee_id) if person.employee_id else None
         if same_id is not None:
-            return same_id['email'] if same_id['email'] not in owner else None
+            return same_id.email if same_id.email not in owner else None
         department = person.path[-1] if person.path else None
         matches = []
         for entry in self.by_name.get(person.name, ()):
-            number = _suffix(entry['email'], local, domain)
-            if number and entry['email'] not in owner and (not entry['employee_id'] or not person.employee_id):
-                matches.append((entry['department'] != department, number, entry['email']))
+            number = _suffix(entry.email, local, domain)
+            if number and entry.email not in owner and (not entry.employee_id or not person.employee_id):
+                matches.append((entry.department != department, number, entry.email))
         return min(matches)[2] if matches else None
 
 
 class _PreviousUser:
     """A previous roster's user: its roster entry's values (strings; the file may have been
-    hand-edited), read as ``user['email']``, its aliases a tuple. As slots, not as a dict with a
-    list of aliases: 100,000 of those were 50 MB. ``entry()`` is its roster entry."""
+    hand-edited), its aliases a tuple. As slots, not as a dict with a list of aliases: 100,000 of
+    those were 50 MB. ``entry()`` is its roster entry."""
 
     __slots__ = ROSTER_KEYS
 
@@ -587,9 +587,6 @@ class _PreviousUser:
         self.state = self.state or 'present'
         aliases = user.get('aliases') or []
         self.aliases = tuple(sorted(_lower(str(alias)) for alias in (aliases if isinstance(aliases, list) else [aliases])))
-
-    def __getitem__(self, key):
-        return getattr(self, key)
 
     def entry(self):
         return dict((key, list(self.aliases) if key == 'aliases' else getattr(self, key)) for key in ROSTER_KEYS)
