@@ -22,9 +22,9 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.export i
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_passwords
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_password_chunks
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
-    ControllerAction, RosterFailed, decrypt_vault_file, read_roster,
+    ControllerAction, RosterFailed, VaultFile, read_roster,
 )
 
 
@@ -76,10 +76,10 @@ class ActionModule(ControllerAction):
 
 def _read_passwords(loader, path):
     """``{email: Secret}`` of the ansible-vault file ``path``, decrypted with the play's vault secrets."""
-    text = decrypt_vault_file(list(loader._vault.secrets or []), path, 'passwords_src',
-                              'is not ansible-vault encrypted: give the passwords file that mailops.mailbox.roster wrote')
+    vault_file = VaultFile(list(loader._vault.secrets or []), path, 'passwords_src',
+                           'is not ansible-vault encrypted: give the passwords file that mailops.mailbox.roster wrote')
     try:
-        return parse_passwords(text)
+        return parse_password_chunks(vault_file.chunks(), vault_file.text)
     except ValueError as exc:
         raise RosterFailed('passwords_src: %s %s' % (path, exc))
 

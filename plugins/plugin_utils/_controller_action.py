@@ -86,11 +86,6 @@ def read_text(path, option):
         raise RosterFailed('%s: %s is not a UTF-8 text file' % (option, path))
 
 
-def decrypt_vault_file(secrets, path, option, not_encrypted, undecryptable=''):
-    """The decrypted text of the ansible-vault file ``path`` (``VaultFile`` says the rest)."""
-    return VaultFile(secrets, path, option, not_encrypted, undecryptable).text()
-
-
 class VaultFile:
     """The ansible-vault file ``path`` (given as ``option``), opened with the play's vault ``secrets``:
     its HMAC is verified here, ``chunks()`` decrypts it as it is read (``text()`` whole), and
