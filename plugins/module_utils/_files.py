@@ -23,7 +23,8 @@ def atomic_write(path, mode, prefix, binary=False):
     handle, temp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix='.tmp')
     try:
         os.fchmod(handle, mode)
-        with os.fdopen(handle, 'wb' if binary else 'w') as output:
+        # Text as UTF-8 whatever the locale (a directory's names are Chinese as often as not).
+        with (os.fdopen(handle, 'wb') if binary else os.fdopen(handle, 'w', encoding='utf-8')) as output:
             yield output
         os.rename(temp, path)
     except Exception:

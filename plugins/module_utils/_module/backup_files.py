@@ -19,7 +19,7 @@ import os
 import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._files import atomic_write
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import roster_yaml
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import write_roster
 
 SNAPSHOT_NAME = re.compile(r'^(?P<stamp>[0-9]{8}T[0-9]{12}Z)\.(ldif|json)\Z')
 ROSTER_COPY_SUFFIX = '.roster.yml'
@@ -34,11 +34,11 @@ def write_roster_copy(path, roster, snapshot_name):
     """Write the directory as a roster vars file, atomically, mode 0600, with the collection's one
     roster writer: every string tagged ``!unsafe``, so loading the copy never templates a value
     that came from the directory."""
-    text = roster_yaml(roster, comments=(
-        'The directory as a roster when snapshot %s was taken (mailops.mailbox.snapshot).' % snapshot_name,
-        'Every value is data from the directory, tagged !unsafe: Ansible never templates it.'))
+    comments = ('The directory as a roster when snapshot %s was taken (mailops.mailbox.snapshot).' % snapshot_name,
+                'Every value is data from the directory, tagged !unsafe: Ansible never templates it.')
+    # Written to the file as it is made: as one text, 100,000 users were 93 MB more at once.
     with atomic_write(path, 0o600, '.roster-') as output:
-        output.write(text)
+        write_roster(output, roster, comments)
 
 
 def newest_first(names):
