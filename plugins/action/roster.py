@@ -12,21 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import hashlib
 import os
 import tempfile
-from binascii import hexlify
 
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes
-from ansible.parsing.vault import VaultAES256, format_vaulttext_envelope
-
-try:
-    from cryptography.hazmat.primitives import hashes, padding
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-    from cryptography.hazmat.primitives.hmac import HMAC
-except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says so, see _VaultSink
-    pass
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import draining
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import ROSTER_ARGUMENT_SPEC
@@ -38,6 +27,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.render i
     parse_password_chunks, render_roster, roster_comments, write_passwords, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import TextSink, VaultSink
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
     ControllerAction, PlayVault, RosterFailed, read_roster, read_text,
 )
@@ -94,11 +84,11 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
     if existing_digest is None:  # no passwords file yet: nothing to compare with
         passwords_changed = True
     else:
-        sink = _Utf8Sink()
+        sink = TextSink()
         write_secrets(sink)
         passwords_changed = sink.close() != existing_digest
     if check_mode:
-        sink = _Utf8Sink()
+        sink = TextSink()
         write(sink)
         roster_changed = sink.close() != old_digest
         if diff and roster_changed:
@@ -117,7 +107,7 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
         if passwords_changed:
             try:
                 _Staged(paths.passwords_dest, write_secrets, PASSWORDS_MODE, 'passwords_dest',
-                        sink=lambda handle: _VaultSink(handle, vault.secret, vault.vault_id)).put_in_place()
+                        sink=lambda handle: VaultSink(handle, vault.secret, vault.vault_id)).put_in_place()
             except RosterFailed:
                 staged.discard()
                 raise
@@ -228,7 +218,7 @@ class _Staged:
     """The text ``write(sink)`` gives, written as it comes to a temporary file beside ``path``
     (created 0600 by mkstemp) and hashed (``digest``); ``put_in_place`` renames it over ``path``
     (keeping the mode ``path`` has), ``discard`` removes it. ``sink(handle)`` makes what takes
-    the text (by default as UTF-8; ``_VaultSink`` encrypts it)."""
+    the text (by default as UTF-8; ``VaultSink`` encrypts it)."""
 
     def __init__(self, path, write, new_mode, option, already=None, sink=None):
         self.path, self.option = path, option
@@ -238,7 +228,7 @@ class _Staged:
             fd, self.temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp',
                                              dir=os.path.dirname(path))
             with os.fdopen(fd, 'wb') as handle:
-                sink = (sink or _Utf8Sink)(handle)
+                sink = (sink or TextSink)(handle)
                 write(sink)
                 self.digest = sink.close()
                 handle.flush()
@@ -265,102 +255,6 @@ class _Staged:
 def _cannot_write(option, path, exc, already):
     done = ' (%s; a re-run completes the work)' % already if already else ''
     return RosterFailed('%s: cannot write %s: %s%s' % (option, path, exc.strerror or exc, done), changed=bool(already))
-
-
-class _Utf8Sink:
-    """Takes text (``write``, ``writelines``), hashes it as UTF-8 and passes the bytes on to a
-    binary file, if any, in blocks. ``close`` returns the hex SHA-256 of everything."""
-
-    _BLOCK = 256 * 1024
-
-    def __init__(self, handle=None):
-        self.handle = handle
-        self.digest = hashlib.sha256()
-        self.pending = []
-        self.size = 0
-
-    def write(self, text):
-        self.pending.append(text)
-        self.size += len(text)
-        if self.size >= self._BLOCK:
-            self._flush()
-
-    def writelines(self, lines):
-        for line in lines:
-            self.write(line)
-
-    def write_bytes(self, data):
-        self._flush()
-        self._put(data)
-
-    def _put(self, data):
-        self.digest.update(data)
-        if self.handle is not None:
-            self.handle.write(data)
-
-    def _flush(self):
-        if self.pending:
-            self._put(to_bytes(''.join(self.pending)))
-            self.pending, self.size = [], 0
-
-    def close(self):
-        self._flush()
-        return self.digest.hexdigest()
-
-
-class _VaultSink(_Utf8Sink):
-    """Encrypts the text it takes as it comes, to the bytes ``VaultLib.encrypt`` would give
-    (AES256 with its salt, keys and HMAC; format 1.1, or 1.2 with a vault id), written to
-    ``handle``. ``VaultLib.encrypt`` holds about 17 times the text in memory at once (24 MB of
-    vault text for 6 MB of passwords, in several copies); here the ciphertext is the one copy.
-    ``close`` returns the hex SHA-256 of the plain text, as ``_Utf8Sink`` does."""
-
-    _LINE = 80  # vault text is hex in lines of 80 characters: 40 bytes of what is hexlified
-
-    def __init__(self, handle, secret, vault_id, salt=None):
-        super(_VaultSink, self).__init__()
-        VaultAES256()  # raises Ansible's own error when the cryptography library is missing
-        self.target, self.vault_id = handle, vault_id
-        # Ansible's own salt (VAULT_ENCRYPT_SALT or 32 random bytes) and key derivation.
-        self.salt = salt or VaultAES256._get_salt()
-        key1, self.hmac_key, iv = VaultAES256._gen_key_initctr(secret.bytes, self.salt)
-        self.encryptor = Cipher(algorithms.AES(key1), modes.CTR(iv)).encryptor()
-        self.padder = padding.PKCS7(algorithms.AES.block_size).padder()
-        self.hmac = HMAC(self.hmac_key, hashes.SHA256())
-        self.ciphertext = []  # in the blocks it comes in: no buffer that grows by copying
-
-    def _put(self, data):
-        self.digest.update(data)
-        self._encrypt(self.padder.update(data))
-
-    def _encrypt(self, data, last=False):
-        encrypted = self.encryptor.update(data) + (self.encryptor.finalize() if last else b'')
-        self.hmac.update(encrypted)
-        self.ciphertext.append(encrypted)
-
-    def close(self):
-        digest = super(_VaultSink, self).close()
-        self._encrypt(self.padder.finalize(), last=True)
-        handle = self.target
-        handle.write(format_vaulttext_envelope(b'', 'AES256', vault_id=self.vault_id))
-        # What VaultAES256.encrypt hexlifies: the salt, the HMAC and the ciphertext, in hex, one a line.
-        pending = b'\n'.join([hexlify(self.salt), hexlify(self.hmac.finalize()), b''])
-        # Hexlified twice, a block is 4 times its size in vault text: small blocks, small copies.
-        block = 1024 * self._LINE // 2
-        for encrypted in self.ciphertext:
-            for start in range(0, len(encrypted), block):
-                pending += hexlify(encrypted[start:start + block])
-                whole = len(pending) - len(pending) % (self._LINE // 2)
-                self._write_lines(hexlify(pending[:whole]))
-                pending = pending[whole:]
-        self._write_lines(hexlify(pending))
-        self.ciphertext = None
-        return digest
-
-    def _write_lines(self, text):
-        if text:
-            self.target.write(b''.join(text[start:start + self._LINE] + b'\n'
-                                       for start in range(0, len(text), self._LINE)))
 
 
 def _umask():

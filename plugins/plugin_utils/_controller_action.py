@@ -19,7 +19,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster_file
-from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_reader import VaultFileReader
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import VaultFileReader
 
 
 class RosterFailed(Exception):

@@ -70,23 +70,3 @@ def test_a_staged_file_is_hashed_and_only_replaces_its_target_when_put_in_place(
     assert os.listdir(str(tmp_path)) == ['roster.yml'] and target.read_text() == 'old'
     action._Staged(str(target), lambda sink: sink.write(u'new'), 0o644, 'dest').put_in_place()
     assert os.listdir(str(tmp_path)) == ['roster.yml'] and target.read_text() == 'new'
-
-
-@pytest.mark.parametrize('vault_id', ['default', 'prod'])
-@pytest.mark.parametrize('size', [0, 1, 39, 40, 41, 5000, 300000])
-def test_the_streamed_vault_file_is_what_vaultlib_writes(size, vault_id):
-    """Same salt, same bytes as VaultLib.encrypt and its envelope; it decrypts; close gives the plain text's hash."""
-    import hashlib
-    import io
-    from ansible.parsing.vault import VaultAES256, VaultLib, VaultSecret, format_vaulttext_envelope
-
-    secret, salt = VaultSecret(b'bench'), b'5' * 32
-    text = u'mailbox_initial_passwords:\n' + u'  !unsafe 张三@example.org: !unsafe Pa55word%d\n' * (size // 40) + u'x' * (size % 40)
-    out = io.BytesIO()
-    sink = action._VaultSink(out, secret, vault_id, salt=salt)
-    sink.writelines(text[i:i + 1000] for i in range(0, len(text), 1000))
-    assert sink.close() == hashlib.sha256(text.encode('utf-8')).hexdigest()
-    expected = format_vaulttext_envelope(VaultAES256.encrypt(text.encode('utf-8'), secret, salt=salt), 'AES256',
-                                         vault_id=vault_id)
-    assert out.getvalue() == expected
-    assert VaultLib([(vault_id, secret)]).decrypt(out.getvalue()) == text.encode('utf-8')

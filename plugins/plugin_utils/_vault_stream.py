@@ -1,14 +1,15 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) mailops.mailbox contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""An ansible-vault file decrypted as it is read, in pieces.
+"""ansible-vault files written and read as streams: the bytes ansible-core's ``VaultLib`` writes and reads.
 
-``VaultLib.decrypt`` takes the whole vault text and holds it several times over (its lines, their
-join, the hex decoded twice, the ciphertext, the plain text): about 100 MB at once for the 24 MB
-passwords file of 100,000 users. ``VaultFileReader`` gives the same plain text from the file in
-blocks, with the same choice of secret and the same checks: the file is read once to verify the
-HMAC of each secret that may open it (nothing is decrypted before it is verified), then again to
-decrypt with the first one that does.
+``VaultLib`` holds a file's text several times over at once: about 17 times the plain text to
+encrypt, about 100 MB to decrypt the 24 MB passwords file of 100,000 users (its lines, their join,
+the hex decoded twice, the ciphertext, the plain text). ``VaultSink`` encrypts text as it is
+written, the ciphertext its one copy. ``VaultFileReader`` gives the plain text of a file in blocks,
+with VaultLib's choice of secret and its checks: the file is read once to verify the HMAC of each
+secret that may open it (nothing is decrypted before it is verified), then again to decrypt with
+the first one that does.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,7 +22,8 @@ import hashlib
 import itertools
 
 from ansible import constants as C
-from ansible.parsing.vault import AnsibleVaultError, VaultAES256, b_HEADER, match_secrets
+from ansible.module_utils.common.text.converters import to_bytes
+from ansible.parsing.vault import AnsibleVaultError, VaultAES256, b_HEADER, format_vaulttext_envelope, match_secrets
 
 try:
     from cryptography.exceptions import InvalidSignature
@@ -34,6 +36,101 @@ except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says
 # Vault text read at a time; a quarter of it is ciphertext.
 _BLOCK = 1024 * 1024
 _CIPHERS = ('AES256',)
+_LINE = 80  # vault text is hex in lines of 80 characters: 40 bytes of what is hexlified
+
+
+class TextSink:
+    """Takes text (``write``, ``writelines``), hashes it as UTF-8 and passes the bytes on to a
+    binary file, if any, in blocks. ``close`` returns the hex SHA-256 of everything."""
+
+    _BLOCK = 256 * 1024
+
+    def __init__(self, handle=None):
+        self.handle = handle
+        self.digest = hashlib.sha256()
+        self.pending = []
+        self.size = 0
+
+    def write(self, text):
+        self.pending.append(text)
+        self.size += len(text)
+        if self.size >= self._BLOCK:
+            self._flush()
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def write_bytes(self, data):
+        self._flush()
+        self._put(data)
+
+    def _put(self, data):
+        self.digest.update(data)
+        if self.handle is not None:
+            self.handle.write(data)
+
+    def _flush(self):
+        if self.pending:
+            self._put(to_bytes(''.join(self.pending)))
+            self.pending, self.size = [], 0
+
+    def close(self):
+        self._flush()
+        return self.digest.hexdigest()
+
+
+class VaultSink(TextSink):
+    """Encrypts the text it takes as it comes, to the bytes ``VaultLib.encrypt`` would give
+    (AES256 with its salt, keys and HMAC; format 1.1, or 1.2 with a vault id), written to
+    ``handle``. ``VaultLib.encrypt`` holds about 17 times the text in memory at once (24 MB of
+    vault text for 6 MB of passwords, in several copies); here the ciphertext is the one copy.
+    ``close`` returns the hex SHA-256 of the plain text, as ``TextSink`` does."""
+
+    def __init__(self, handle, secret, vault_id, salt=None):
+        super(VaultSink, self).__init__()
+        VaultAES256()  # raises Ansible's own error when the cryptography library is missing
+        self.target, self.vault_id = handle, vault_id
+        # Ansible's own salt (VAULT_ENCRYPT_SALT or 32 random bytes) and key derivation.
+        self.salt = salt or VaultAES256._get_salt()
+        key1, self.hmac_key, iv = VaultAES256._gen_key_initctr(secret.bytes, self.salt)
+        self.encryptor = Cipher(algorithms.AES(key1), modes.CTR(iv)).encryptor()
+        self.padder = padding.PKCS7(algorithms.AES.block_size).padder()
+        self.hmac = HMAC(self.hmac_key, hashes.SHA256())
+        self.ciphertext = []  # in the blocks it comes in: no buffer that grows by copying
+
+    def _put(self, data):
+        self.digest.update(data)
+        self._encrypt(self.padder.update(data))
+
+    def _encrypt(self, data, last=False):
+        encrypted = self.encryptor.update(data) + (self.encryptor.finalize() if last else b'')
+        self.hmac.update(encrypted)
+        self.ciphertext.append(encrypted)
+
+    def close(self):
+        digest = super(VaultSink, self).close()
+        self._encrypt(self.padder.finalize(), last=True)
+        handle = self.target
+        handle.write(format_vaulttext_envelope(b'', 'AES256', vault_id=self.vault_id))
+        # What VaultAES256.encrypt hexlifies: the salt, the HMAC and the ciphertext, in hex, one a line.
+        pending = b'\n'.join([binascii.hexlify(self.salt), binascii.hexlify(self.hmac.finalize()), b''])
+        # Hexlified twice, a block is 4 times its size in vault text: small blocks, small copies.
+        block = 1024 * _LINE // 2
+        for encrypted in self.ciphertext:
+            for start in range(0, len(encrypted), block):
+                pending += binascii.hexlify(encrypted[start:start + block])
+                whole = len(pending) - len(pending) % (_LINE // 2)
+                self._write_lines(binascii.hexlify(pending[:whole]))
+                pending = pending[whole:]
+        self._write_lines(binascii.hexlify(pending))
+        self.ciphertext = None
+        return digest
+
+    def _write_lines(self, text):
+        if text:
+            self.target.write(b''.join(text[start:start + _LINE] + b'\n'
+                                       for start in range(0, len(text), _LINE)))
 
 
 class VaultFileReader:

@@ -9,9 +9,9 @@ import pytest
 
 from ansible.parsing.vault import AnsibleVaultError, VaultAES256, VaultLib, VaultSecret, format_vaulttext_envelope
 
-from ansible_collections.mailops.mailbox.plugins.plugin_utils import _vault_reader
+from ansible_collections.mailops.mailbox.plugins.plugin_utils import _vault_stream
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import RosterFailed, VaultFile
-from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_reader import VaultFileReader
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import VaultFileReader, VaultSink
 
 RIGHT, WRONG = VaultSecret(b'right'), VaultSecret(b'wrong')
 
@@ -29,7 +29,7 @@ def vault_file(tmp_path, text, vault_id='default', secret=RIGHT, salt=None):
 @pytest.mark.parametrize('vault_id', ['default', 'prod'])
 @pytest.mark.parametrize('size', [0, 1, 15, 16, 17, 5000, 300000])
 def test_it_reads_what_vaultlib_decrypts_in_pieces(tmp_path, monkeypatch, size, vault_id):
-    monkeypatch.setattr(_vault_reader, '_BLOCK', 1000)  # many blocks, split anywhere (a UTF-8 character too)
+    monkeypatch.setattr(_vault_stream, '_BLOCK', 1000)  # many blocks, split anywhere (a UTF-8 character too)
     text = (u'  张三@example.org: !unsafe Pa55word\n' * (size // 36 + 1))[:size]
     path = vault_file(tmp_path, text, vault_id)
     reader = VaultFileReader(path, [('other', WRONG), (vault_id, RIGHT)])
@@ -62,7 +62,7 @@ def test_a_changed_or_broken_file_is_refused(tmp_path):
 
 
 def test_a_file_changed_between_its_two_reads_is_refused_unless_the_secret_wrote_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(_vault_reader, '_BLOCK', 1000)
+    monkeypatch.setattr(_vault_stream, '_BLOCK', 1000)
     path = vault_file(tmp_path, u'first text ' * 500)
     reader = VaultFileReader(path, [('default', RIGHT)])
     vault_file(tmp_path, u'其他 text ' * 500)  # another salt: other keys
@@ -100,3 +100,21 @@ def test_vault_file_failures_name_the_option(tmp_path):
     clear.write_text(u'mailbox_initial_passwords: {}\n')
     with pytest.raises(RosterFailed, match='^passwords_src: .* is clear$'):
         VaultFile([('default', RIGHT)], str(clear), 'passwords_src', 'is clear')
+
+
+@pytest.mark.parametrize('vault_id', ['default', 'prod'])
+@pytest.mark.parametrize('size', [0, 1, 39, 40, 41, 5000, 300000])
+def test_the_sink_writes_what_vaultlib_encrypts(size, vault_id):
+    """Same salt, same bytes as VaultLib.encrypt and its envelope; it decrypts; close gives the plain text's hash."""
+    import io
+
+    secret, salt = VaultSecret(b'bench'), b'5' * 32
+    text = u'mailbox_initial_passwords:\n' + u'  !unsafe 张三@example.org: !unsafe Pa55word%d\n' * (size // 40) + u'x' * (size % 40)
+    out = io.BytesIO()
+    sink = VaultSink(out, secret, vault_id, salt=salt)
+    sink.writelines(text[i:i + 1000] for i in range(0, len(text), 1000))
+    assert sink.close() == hashlib.sha256(text.encode('utf-8')).hexdigest()
+    expected = format_vaulttext_envelope(VaultAES256.encrypt(text.encode('utf-8'), secret, salt=salt), 'AES256',
+                                         vault_id=vault_id)
+    assert out.getvalue() == expected
+    assert VaultLib([(vault_id, secret)]).decrypt(out.getvalue()) == text.encode('utf-8')
