@@ -14,12 +14,12 @@ import os
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes
-from ansible.parsing.vault import AnsibleVaultError, VaultLib, is_encrypted, match_encrypt_secret
+from ansible.parsing.vault import AnsibleVaultError, VaultLib, match_encrypt_secret
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster_file
-from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import VaultFileReader
+from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import VaultFileReader, vault_header
 
 
 class RosterFailed(Exception):
@@ -98,9 +98,8 @@ class VaultFile:
         self.undecryptable = '%s: %s cannot be decrypted with the vault secrets loaded (%s)%s' % (
             option, path, ', '.join(name for name, _secret in secrets), undecryptable)
         with self._reading():
-            with open(path, 'rb') as handle:
-                header = handle.readline()
-        if not is_encrypted(header):
+            header = vault_header(path)
+        if header is None:
             raise RosterFailed('%s: %s %s' % (option, path, not_encrypted))
         if not secrets:
             raise RosterFailed('%s: no vault secret is loaded to decrypt %s: run with --vault-id, --vault-password-file '

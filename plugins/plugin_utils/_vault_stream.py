@@ -23,7 +23,7 @@ import itertools
 
 from ansible import constants as C
 from ansible.module_utils.common.text.converters import to_bytes
-from ansible.parsing.vault import AnsibleVaultError, VaultAES256, b_HEADER, format_vaulttext_envelope, match_secrets
+from ansible.parsing.vault import AnsibleVaultError, VaultAES256, format_vaulttext_envelope, is_encrypted, match_secrets
 
 try:
     from cryptography.exceptions import InvalidSignature
@@ -37,6 +37,16 @@ except ImportError:  # ansible-core's vault needs it as well: VaultAES256() says
 _BLOCK = 1024 * 1024
 _CIPHERS = ('AES256',)
 _LINE = 80  # vault text is hex in lines of 80 characters: 40 bytes of what is hexlified
+# A vault header line is far shorter: a file that has none is not read whole to find out.
+_HEADER_LIMIT = 64 * 1024
+
+
+def vault_header(path):
+    """The first line of the file ``path`` (with its line break) when it is an ansible-vault
+    header, else None. IOError/OSError when the file cannot be read."""
+    with open(path, 'rb') as handle:
+        header = handle.readline(_HEADER_LIMIT)
+    return header if header.endswith(b'\n') and is_encrypted(header) else None
 
 
 class TextSink:
@@ -147,10 +157,9 @@ class VaultFileReader:
         VaultAES256()  # raises Ansible's own error when the cryptography library is missing
         self.path = path
         self.sha256 = None
-        with open(path, 'rb') as handle:
-            header = handle.readline()
-        fields = header.strip().split(b';')
-        if not header.startswith(b_HEADER) or len(fields) < 3:
+        header = vault_header(path)
+        fields = header.strip().split(b';') if header is not None else []
+        if len(fields) < 3:
             raise AnsibleVaultError('Input is not vault encrypted data.')
         if fields[2].strip().decode('ascii', 'replace') not in _CIPHERS:
             raise AnsibleVaultError('Cipher %r could not be found.' % fields[2].strip().decode('ascii', 'replace'))

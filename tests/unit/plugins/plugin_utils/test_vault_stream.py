@@ -118,3 +118,23 @@ def test_the_sink_writes_what_vaultlib_encrypts(size, vault_id):
                                          vault_id=vault_id)
     assert out.getvalue() == expected
     assert VaultLib([(vault_id, secret)]).decrypt(out.getvalue()) == text.encode('utf-8')
+
+
+def test_a_big_file_without_a_vault_header_is_refused_without_being_read(tmp_path):
+    import tracemalloc
+    big = tmp_path / 'big.bin'
+    big.write_bytes(b'x' * (20 * 1024 * 1024))  # no line break at all
+    tracemalloc.start()
+    try:
+        with pytest.raises(RosterFailed, match='^passwords_src: .* is clear$'):
+            VaultFile([('default', RIGHT)], str(big), 'passwords_src', 'is clear')
+        with pytest.raises(AnsibleVaultError):
+            VaultFileReader(str(big), [('default', RIGHT)])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1024 * 1024
+    header_only = tmp_path / 'header.yml'
+    header_only.write_bytes(b'$ANSIBLE_VAULT;1.1;AES256')  # no line break: no vault text follows
+    with pytest.raises(RosterFailed, match='is clear$'):
+        VaultFile([('default', RIGHT)], str(header_only), 'passwords_src', 'is clear')
