@@ -34,7 +34,7 @@ else:
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import ROSTER_KEYS, Secret
 from ansible_collections.mailops.mailbox.plugins.module_utils._module.roster_input import (
-    UNSAFE_TAG, load_password_chunks, load_passwords_text, load_roster_file, load_roster_text,
+    UNSAFE_TAG, load_password_chunks, load_roster_file, load_roster_text,
 )
 # Plain (unquoted) scalars are kept to words and a little punctuation (the rule the modules' line
 # reader shares); the resolver then says whether YAML would read one back as a string (not as 1001,
@@ -210,19 +210,15 @@ def parse_passwords(text):
 
     A parse error's message would quote the line it failed on, a password maybe: it is replaced.
     """
-    return _passwords(lambda: load_passwords_text(text))
+    return parse_password_chunks(iter([text]), lambda: text)
 
 
 def parse_password_chunks(chunks, text):
-    """``parse_passwords`` of a text given in pieces (``chunks``, a generator), parsed as they come;
-    ``text()`` gives the whole text, for a file not as the collection writes it."""
-    return _passwords(lambda: load_password_chunks(chunks, text))
-
-
-def _passwords(load):
+    """``parse_passwords`` of a text given in pieces (``chunks``), parsed as they come; ``text()``
+    gives the whole text, for a file not as the collection writes it."""
     _require_yaml()
     try:
-        data = load()
+        data = load_password_chunks(chunks, text)
     except yaml.YAMLError:
         raise ValueError('is not valid YAML once decrypted')
     passwords = data.get(PASSWORDS_VAR) if isinstance(data, dict) else None
