@@ -66,6 +66,18 @@ class Lab:
                     "-e", "mailbox_template=%s" % template, "-e", "mailbox_roster_dest=%s" % self.roster,
                     "-e", "mailbox_passwords_dest=%s" % self.passwords] + list(extra), self.path)
 
+    def roster_from_scratch(self, template):
+        """The roster text ``generate`` writes with no earlier files, and its source line apart
+        (the one line that names the template)."""
+        for path in (self.roster, self.passwords):
+            if path.exists():
+                path.unlink()
+        completed = self.generate(template)
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+        lines = self.roster.read_text(encoding="utf-8").splitlines(True)
+        source = [line for line in lines if line.startswith(SOURCE_LINE)]
+        return "".join(line for line in lines if not line.startswith(SOURCE_LINE)), "".join(source)
+
     def task(self, template, *flags, **options):
         """Run the module once in a play and return its registered result."""
         args = dict(src=str(template), dest=str(self.roster), passwords_dest=str(self.passwords),
@@ -120,14 +132,8 @@ def test_the_three_example_templates_give_the_same_roster(lab):
     rosters = {}
     for name, template in (("staff.csv", EXAMPLES / "staff.csv"), ("staff-gbk.csv", gbk),
                            ("staff.xlsx", EXAMPLES / "staff.xlsx")):
-        for path in (lab.roster, lab.passwords):
-            if path.exists():
-                path.unlink()
-        completed = lab.generate(template)
-        assert completed.returncode == 0, completed.stdout + completed.stderr
-        text = lab.roster.read_text(encoding="utf-8")
-        assert "%s%s, 34 data rows, sha256 " % (SOURCE_LINE, name) in text
-        rosters[name] = "".join(line for line in text.splitlines(True) if not line.startswith(SOURCE_LINE))
+        rosters[name], source = lab.roster_from_scratch(template)
+        assert source.startswith("%s%s, 34 data rows, sha256 " % (SOURCE_LINE, name))
     assert rosters["staff.csv"] == rosters["staff-gbk.csv"] == rosters["staff.xlsx"]
     committed = (EXAMPLES / "roster.yml").read_text(encoding="utf-8")
     assert "".join(line for line in committed.splitlines(True) if not line.startswith(SOURCE_LINE)) == \
@@ -319,3 +325,43 @@ def test_max_rows_below_one_is_an_option_error(lab):
     result = lab.task(lab.template(VALID), max_rows=0)
     assert result["failed"] is True and result["msg"] == "max_rows: must be 1 or more, not 0"
     assert lab.snapshot() == {}
+
+
+def big_rows(count):
+    """``count`` data rows of the shape HEADER names, half of them with a blank email."""
+    surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋"
+    return [(surnames[n % 10] + given[n // 10 % 10] + given[n // 100 % 10], "" if n % 2 else "user%05d@example.org" % n,
+             "总部/部门%d" % (n % 40), "", "", "") for n in range(count)]
+
+
+def test_a_big_workbook_read_beside_the_conversion_gives_the_roster_its_csv_gives(lab, tmp_path):
+    # A sheet this big is read by a child process of ansible-playbook's worker (see
+    # module_utils/_template/forked.py); the same rows as CSV are read in the worker itself.
+    import openpyxl
+    from ansible_collections.mailops.mailbox.plugins.module_utils._template import forked, read, xlsx
+    rows = big_rows(16000)
+    workbook = openpyxl.Workbook()
+    workbook.active.append(HEADER.strip().split(","))
+    for row in rows:
+        workbook.active.append(list(row))
+    big = tmp_path / "big.xlsx"
+    workbook.save(str(big))
+    opened = xlsx.Workbook(str(big))
+    try:
+        assert opened.part_size(opened.sheets[0][1]) >= read.FORKED_SHEET_SIZE
+    finally:
+        opened.close()
+    assert forked.available(), "a test machine with one CPU reads every sheet in the worker"
+    rosters = {}
+    for template in (lab.template(HEADER + "".join(",".join(row) + "\r\n" for row in rows), "big.csv"), big):
+        rosters[template.suffix] = lab.roster_from_scratch(template)[0]
+    assert rosters[".csv"] == rosters[".xlsx"] and rosters[".csv"].count("- email: ") == 16000
+
+    # A formula deep in the sheet is a problem named by its row and column, and nothing is written.
+    workbook.active["B15000"] = '=LOWER("X@EXAMPLE.ORG")'
+    workbook.save(str(big))
+    before = lab.snapshot()
+    result = lab.task(big)
+    assert result["failed"] is True and result["changed"] is False
+    assert [(p["row"], p["column"]) for p in result["problems"]] == [(15000, "邮箱")]
+    assert lab.snapshot() == before

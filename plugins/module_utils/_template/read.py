@@ -18,13 +18,12 @@ __metaclass__ = type
 
 import codecs
 import csv
-import datetime
 import hashlib
 import io
 import re
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._engine.model import Problem
-from ansible_collections.mailops.mailbox.plugins.module_utils._template import xlsx
+from ansible_collections.mailops.mailbox.plugins.module_utils._template import forked, xlsx
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.options import DEFAULT_MAX_ROWS
 
@@ -36,6 +35,10 @@ DETECTED_ENCODINGS = ('utf-8', 'gb18030')
 _SNIFF_SIZE = 64 * 1024
 # For the export filters, which write and read workbooks with openpyxl itself.
 HAS_OPENPYXL, OPENPYXL_IMPORT_ERROR, _BROKEN_WORKBOOK = xlsx.HAS_OPENPYXL, xlsx.OPENPYXL_IMPORT_ERROR, xlsx.BROKEN
+cell_text = xlsx.cell_text
+# A worksheet this big (inflated; about 10,000 rows) is read by a child process beside the work
+# on its rows, where a second core is free: below it, starting one costs more than it saves.
+FORKED_SHEET_SIZE = 4 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _UNDECODABLE_RE = re.compile(u'[\udc80-\udcff]+')
 # What _check_cells looks for: undecodable bytes, line breaks.
@@ -304,25 +307,6 @@ def _csv_rows(table, path, encoding, delimiter):
 
 # --- XLSX -------------------------------------------------------------------------------------
 
-def cell_text(value):
-    """The text a person typed into a cell, from the value Excel stored.
-
-    Excel keeps every number as a float: a mobile typed as 13800000000 comes back as
-    13800000000.0 and must be written as its digits again.
-    """
-    if value is None:
-        return ''
-    if isinstance(value, bool):
-        return 'TRUE' if value else 'FALSE'
-    if isinstance(value, float):
-        return '%d' % value if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
-    if isinstance(value, (datetime.date, datetime.time)):
-        return value.isoformat()
-    return str(value)
-
-
 def _xlsx_rows(table, path, sheet):
     """``(row_number, cells)`` of every row of the sheet, read as they are consumed.
 
@@ -345,24 +329,23 @@ def _xlsx_rows(table, path, sheet):
         if part is None:
             return
         table.encoding = 'xlsx'
-        for number, values in workbook.rows(part):
-            yield number, tuple(_cell_text(table, number, index, value, formula)
-                                for index, (value, formula) in enumerate(values))
+        if workbook.part_size(part) >= FORKED_SHEET_SIZE and forked.available():
+            rows = forked.items_of(lambda: workbook.text_rows(part))
+        else:
+            rows = workbook.text_rows(part)
+        try:
+            for number, cells, formulas in rows:
+                for index in formulas:
+                    table.cell_problem(number, index, 'is a formula: the template needs the values themselves; copy '
+                                       'the column and paste it as values (Paste Special > Values)')
+                yield number, cells
+        finally:
+            _close(rows)  # a child process reading the rows ends with them
     except xlsx.BROKEN as exc:  # the sheet is read as it is iterated: damage shows up here
         table.problem(None, 'the workbook cannot be read after row %d (%s): open it in Excel and save it again'
                       % (number, str(exc) or type(exc).__name__))
     finally:
         workbook.close()
-
-
-def _cell_text(table, number, index, value, formula):
-    if value.__class__ is str and not formula:
-        return value
-    if formula:
-        table.cell_problem(number, index, 'is a formula: the template needs the values themselves; copy the column '
-                           'and paste it as values (Paste Special > Values)')
-        return ''
-    return cell_text(value)
 
 
 def _pick_sheet(table, workbook, sheet):

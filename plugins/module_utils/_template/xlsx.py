@@ -8,13 +8,15 @@ conversion (about 14 s of CPU); this reads the same values in about a quarter of
 that does not grow with the sheet. openpyxl still decides which number formats are dates and
 turns Excel's serial numbers into dates, as it does when it loads a workbook.
 
-A cell is given as ``(value, is_formula)``: the caller decides what a formula means (a problem).
+A cell is given as ``(value, is_formula)`` (``rows``), or as the text a person typed and the
+indexes of the formula cells (``text_rows``): the caller decides what a formula means (a problem).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import posixpath
 import re
 import traceback
@@ -153,7 +155,8 @@ class Workbook:
             if kind == 'worksheet' and part in self.archive.namelist():
                 self.sheets.append((sheet.get('name', ''), part))
         by_kind = dict((kind, part) for kind, part in rels.values())
-        self.shared = self._shared_strings(by_kind.get('sharedStrings'))
+        # Read with the first sheet's rows: only the process that reads the rows holds them.
+        self.shared, self._shared_part = None, by_kind.get('sharedStrings')
         self.date_styles, self.timedelta_styles = self._date_styles(by_kind.get('styles'))
 
     def _text(self, element):
@@ -204,10 +207,31 @@ class Workbook:
         """
         tags = tuple(_tag(self.ns, name) for name in ('c', 'v', 'f', 'is'))
         number = 0
+        if self.shared is None:
+            self.shared = self._shared_strings(self._shared_part)
         with self.archive.open(part) as handle:
             for row in _children_as_read(handle, _tag(self.ns, 'sheetData'), _tag(self.ns, 'row')):
                 number = int(row.get('r') or number + 1)
                 yield number, self._cells(row, tags)
+
+    def text_rows(self, part):
+        """``(row_number, cells, formulas)`` of each row the sheet stores, as it is read: ``cells``
+        the text of each cell (``cell_text``; a formula cell's is blank), ``formulas`` the indexes
+        of the formula cells."""
+        for number, values in self.rows(part):
+            formulas = ()
+            cells = []
+            for value, formula in values:
+                if formula:
+                    formulas += (len(cells),)
+                    cells.append('')
+                else:
+                    cells.append(value if value.__class__ is str else cell_text(value))
+            yield number, tuple(cells), formulas
+
+    def part_size(self, part):
+        """How many bytes the part holds once inflated."""
+        return self.archive.getinfo(part).file_size
 
     def _cells(self, row, tags):
         """The ``(value, is_formula)`` of one row's cells; ``tags``: those of a cell, a value, a formula and an inline string."""
@@ -246,3 +270,22 @@ class Workbook:
                     value = from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
             cells.append((value, cell.find(formula_tag) is not None))
         return cells
+
+
+def cell_text(value):
+    """The text a person typed into a cell, from the value Excel stored.
+
+    Excel keeps every number as a float: a mobile typed as 13800000000 comes back as
+    13800000000.0 and must be written as its digits again.
+    """
+    if value is None:
+        return ''
+    if isinstance(value, bool):
+        return 'TRUE' if value else 'FALSE'
+    if isinstance(value, float):
+        return '%d' % value if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)

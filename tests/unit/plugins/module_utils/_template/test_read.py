@@ -6,10 +6,12 @@ __metaclass__ = type
 import codecs
 import datetime
 import hashlib
+import multiprocessing
 import zipfile
 
 import pytest
 
+from ansible_collections.mailops.mailbox.plugins.module_utils._template import forked, read as read_module
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
     cell_text, column_letter, delimiter_option, read_template,
 )
@@ -177,6 +179,28 @@ def test_source_hash(tmp_path):
 
 # --- XLSX -------------------------------------------------------------------------------------
 
+def read_sheets_in_a_child(monkeypatch):
+    """Make every sheet be read by a child process, as a big one is beside a second core; the
+    list returned gets an item for each child started."""
+    children = []
+    items_of = forked.items_of
+    monkeypatch.setattr(read_module, 'FORKED_SHEET_SIZE', 0)
+    monkeypatch.setattr(forked, 'available', lambda: True)
+    monkeypatch.setattr(forked, 'items_of', lambda make_items: children.append(1) or items_of(make_items))
+    return children
+
+
+@pytest.fixture(params=['here', 'in a child'])
+def xlsx_reader(request, monkeypatch):
+    """Each XLSX test twice: the sheet read in this process, and in a child process; no child is
+    left behind either way."""
+    children = read_sheets_in_a_child(monkeypatch) if request.param == 'in a child' else []
+    yield request.param
+    assert bool(children) == (request.param == 'in a child')
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures('xlsx_reader')
 def test_xlsx_first_sheet_and_excel_numbers(tmp_path):
     rows = [(u'姓名', u'部门', u'手机', u'工号'), (u'张三', u'技术部', 13800000000.0, 1024), (u'李四', u'技术部', 1.38e10, 7.0)]
     table = read(write_xlsx(tmp_path / 'staff.xlsx', rows, extra_sheets=['Other']))
@@ -199,6 +223,7 @@ def test_xlsx_named_sheet(tmp_path):
                                                      u'"员工")']
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 def test_xlsx_blank_rows_keep_spreadsheet_numbers(tmp_path):
     import openpyxl
     workbook = openpyxl.Workbook()
@@ -227,6 +252,7 @@ def with_sheet_edited(tmp_path, edit):
     return edited
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
     def edit(content):
         content = content.replace(b'<dimension ref="A1:C3" />', b'<dimension ref="A1" />')
@@ -237,12 +263,14 @@ def test_xlsx_with_a_wrong_declared_size_is_read_whole(tmp_path):
     assert table.header == ROWS[0] and cells(table) == [(2, list(ROWS[1])), (3, list(ROWS[2]))]
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 def test_a_damaged_sheet_is_a_problem(tmp_path):
     table = read(with_sheet_edited(tmp_path, lambda content: content[:content.index(b'<row r="3"') + 20]))
     assert [(p.row, p.column) for p in table.problems] == [(None, None)]
     assert table.problems[0].message.startswith('the workbook cannot be read after row 2 (')
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 def test_rows_outside_the_sheet_data_are_a_problem(tmp_path):
     def edit(content):
         assert b'<sheetData>' in content
@@ -283,6 +311,7 @@ def with_sheet_xml(path, edit):
     return changed
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 @pytest.mark.parametrize('cached', [False, True])
 def test_a_formula_cell_is_a_problem_with_or_without_its_result(tmp_path, cached):
     path = write_xlsx(tmp_path / 'staff.xlsx', [ROWS[0], (u'张三', u'=LOWER("ZS@EXAMPLE.ORG")', u'技术部')])
@@ -297,6 +326,7 @@ def test_a_formula_cell_is_a_problem_with_or_without_its_result(tmp_path, cached
     assert cells(table) == [(2, [u'张三', u'', u'技术部'])]
 
 
+@pytest.mark.usefixtures('xlsx_reader')
 def test_a_formula_in_the_header_row(tmp_path):
     table = read(write_xlsx(tmp_path / 'staff.xlsx', [(u'姓名', u'="邮"&"箱"', u'部门'), ROWS[1]]))
     # ... and the column has no header then
@@ -315,17 +345,20 @@ def test_a_line_break_in_an_xlsx_cell_is_text(tmp_path):
     assert table.problems == []
 
 
-@pytest.mark.parametrize('kind', ['csv', 'xlsx'])
-def test_the_row_limit_stops_reading(tmp_path, kind):
+@pytest.mark.parametrize('kind', ['csv', 'xlsx', 'xlsx read in a child'])
+def test_the_row_limit_stops_reading(tmp_path, monkeypatch, kind):
     rows = [ROWS[0]] + [(u'张%d' % n, u'', u'技术部') for n in range(50)]
     path = write_csv(tmp_path / 't.csv', rows) if kind == 'csv' else write_xlsx(tmp_path / 't.xlsx', rows)
+    children = read_sheets_in_a_child(monkeypatch) if kind == 'xlsx read in a child' else []
     table = read_template(str(path), max_rows=10, stream=True)
     consumed = list(table.rows)
     assert [number for number, _cells in consumed] == list(range(2, 12))
     assert table.too_many_rows
     assert [(p.row, p.message) for p in table.problems] == [
         (12, 'the template has more than 10 data rows (max_rows): split it, or raise max_rows')]
+    assert multiprocessing.active_children() == []  # the child reading the rest was stopped
     assert read_template(str(path), max_rows=50).problems == []
+    assert len(children) == (2 if kind == 'xlsx read in a child' else 0)
 
 
 def test_a_streamed_table_reads_as_it_is_consumed(tmp_path):
