@@ -55,6 +55,8 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
                             departments=args['departments'], source=args['source'])
         delimiter = delimiter_option(args['delimiter'])
         max_rows = max_rows_option(args['max_rows'])
+        if args['list_limit'] < 0:
+            raise ValueError('list_limit: must be 0 or more, not %d' % args['list_limit'])
     except ValueError as exc:
         raise RosterFailed(str(exc))
     vault = PlayVault(vault_secrets, args['vault_id'])
@@ -116,10 +118,9 @@ def generate(args, vault_secrets, check_mode=False, diff=False):
 
     # Written (or hashed): the passwords leave memory before the result is made and sent.
     built.passwords = None
-    result = dict(changed=roster_changed or passwords_changed, users=users,
-                  generated_emails=built.generated_emails, collisions=built.collisions, leavers=built.leavers,
-                  new_passwords=built.new_passwords, dest=paths.dest, passwords_dest=paths.passwords_dest,
-                  source=built.source, ignored_columns=built.ignored_columns)
+    result = dict(built.reported(args['list_limit']), changed=roster_changed or passwords_changed, users=users,
+                  dest=paths.dest, passwords_dest=paths.passwords_dest, source=built.source,
+                  ignored_columns=built.ignored_columns)
     if built.warnings:
         result['warnings'] = built.warnings
     if check_mode:

@@ -201,6 +201,17 @@ options:
         many, not after reading all of it.
     type: int
     default: 200000
+  list_limit:
+    description:
+      - The most items each list of the result holds (RV(generated_emails), RV(collisions), RV(leavers),
+        RV(new_passwords)); RV(summary) counts them all and RV(truncated) names the lists cut short. The roster file
+        holds every user, generated addresses included.
+      - Ansible hands a result around item by item (to its worker's queue, its checks, each callback, C(-v) output),
+        so the lists of a 100,000-row template in full would cost the playbook more than a second and 12 MB.
+      - V(0) returns the counts only.
+    type: int
+    default: 10000
+    version_added: 0.2.0
 notes:
   - Requires openpyxl for XLSX templates and pypinyin for addresses generated from Chinese names, on the controller.
   - A blank email is matched to the previous roster by employee id, or else by name; two people with the same name
@@ -257,26 +268,46 @@ generated_emails:
   description:
     - The address made for each row whose email was blank, by name. When two such rows have the same name, each key
       is the name followed by its row, for example C(张伟 (row 7)).
+    - At most O(list_limit) of them, in the template's order.
   returned: success
   type: dict
   sample: {"张三": zhang.san@example.org, "José Müller": jose.muller@example.org}
 collisions:
-  description: Generated addresses that were taken (by a row or by the previous roster) and got a number instead.
+  description:
+    - Generated addresses that were taken (by a row or by the previous roster) and got a number instead.
+    - At most O(list_limit) of them, in the template's order.
   returned: success
   type: list
   elements: dict
   sample: [{row: 9, name: "张伟", wanted: zhang.wei@example.org, email: zhang.wei2@example.org, taken_by: row 7}]
 leavers:
-  description: Emails of the users of the previous roster that are not in the template (handled as O(leavers) says).
+  description:
+    - Emails of the users of the previous roster that are not in the template (handled as O(leavers) says).
+    - At most O(list_limit) of them, sorted.
   returned: success
   type: list
   elements: str
   sample: [li.si@example.org]
 new_passwords:
-  description: Emails whose initial password is new in the passwords file (generated or changed in the template).
+  description:
+    - Emails whose initial password is new in the passwords file (generated or changed in the template).
+    - At most O(list_limit) of them.
   returned: success
   type: list
   elements: str
+summary:
+  description: How many items each list of the result has in all, before O(list_limit) cuts it.
+  returned: success
+  type: dict
+  sample: {generated_emails: 1, collisions: 0, leavers: 2, new_passwords: 34}
+  version_added: 0.2.0
+truncated:
+  description: The names of the lists of the result that O(list_limit) cut short (empty when none was).
+  returned: success
+  type: list
+  elements: str
+  sample: [new_passwords]
+  version_added: 0.2.0
 dest:
   description: The roster file's absolute path.
   returned: success

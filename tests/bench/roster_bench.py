@@ -9,7 +9,8 @@ plugins/action/roster.py: read and check every row, build the roster, write it a
 ansible-vault encrypted passwords file): its wall time, CPU seconds and the process's peak RSS,
 beside the RSS before the task (ansible-core and the plugin loaded); a sheet this big is read by a
 child process beside the conversion (where a second core is free): the CPU seconds count it, and
-``reader_peak_rss_mb`` is its peak RSS (which counts the pages it shares with its parent). Then it converts the same
+``reader_peak_rss_mb`` is its peak RSS (which counts the pages it shares with its parent; at most: the
+largest child of the process, ansible-core's start runs one too). Then it converts the same
 template again over those files (``again``), as a regeneration from HR's next list does: the
 previous roster and the vault's passwords are read back first, and nothing changes. With --playbook it also
 runs the whole ``ansible-playbook playbooks/generate_roster.yml`` (the path users take): wall
@@ -73,6 +74,8 @@ def convert(path, workdir):
     # What is loaded before the task runs (ansible-core, the plugin, its module_utils): the
     # worker process of ansible-playbook has all of it and more (its play, its inventory).
     baseline = rss_mb()
+    # Loading ansible-core ran a child already (ldconfig, to find libc): not part of the task.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     cpu_start = time.process_time()
     result = generate(args, secrets)
@@ -80,12 +83,14 @@ def convert(path, workdir):
     # On a shared machine the wall time says more about the neighbours than about this code. The
     # CPU time counts the child process that reads a big sheet beside the conversion, too.
     reader = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = time.process_time() - cpu_start + reader.ru_utime + reader.ru_stime
-    return dict(changed=result["changed"], users=result["users"], generated=len(result["generated_emails"]),
-                collisions=len(result["collisions"]), roster_bytes=os.path.getsize(args["dest"]),
+    reader_cpu = reader.ru_utime + reader.ru_stime - before.ru_utime - before.ru_stime
+    cpu = time.process_time() - cpu_start + reader_cpu
+    return dict(changed=result["changed"], users=result["users"], generated=result["summary"]["generated_emails"],
+                collisions=result["summary"]["collisions"], roster_bytes=os.path.getsize(args["dest"]),
                 passwords_bytes=os.path.getsize(args["passwords_dest"]), seconds=round(seconds, 2),
                 cpu_seconds=round(cpu, 2), baseline_rss_mb=round(baseline, 1), peak_rss_mb=round(rss_mb(), 1),
-                reader_peak_rss_mb=round(reader.ru_maxrss / 1024.0, 1))
+                reader_cpu_seconds=round(reader_cpu, 2),
+                reader_peak_rss_mb=round(reader.ru_maxrss / 1024.0, 1) if reader_cpu else None)
 
 
 # Runs a command and prints its wall time, CPU seconds and the peak RSS of its largest process:

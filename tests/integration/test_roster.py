@@ -196,6 +196,17 @@ def test_a_rerun_keeps_passwords_and_adds_new_users(lab):
     assert sorted(new) == sorted(list(old) + ["li.si@example.org"])
 
 
+def test_the_result_lists_at_most_list_limit_items_and_counts_them_all(lab):
+    result = lab.task(lab.template(VALID), list_limit=1)
+    assert result["summary"] == {"generated_emails": 2, "collisions": 1, "leavers": 0, "new_passwords": 3}
+    assert result["truncated"] == ["generated_emails", "new_passwords"]
+    assert len(result["generated_emails"]) == 1 and len(result["new_passwords"]) == 1
+    assert result["collisions"][0]["email"] == "zhang.wei2@example.org"
+    roster = load_yaml(lab.roster.read_text(encoding="utf-8"))["mailbox_roster"]
+    assert len(roster["users"]) == 3  # the files hold everyone
+    assert lab.task(lab.template(VALID), list_limit=-1)["msg"] == "list_limit: must be 0 or more, not -1"
+
+
 def test_leavers_are_disabled(lab):
     lab.generate(lab.template(VALID))
     result = lab.task(lab.template(HEADER + "张三,zhang.san@example.org,总部/销售部,sales,,\r\n"))

@@ -20,6 +20,9 @@ SOURCES = (AUTO, 'generic', 'm365', 'google', 'exmail', 'wecom', 'dingtalk', 'fe
 # A template longer than this is refused while it is read (a million rows would take minutes and
 # gigabytes before any check); the max_rows option raises it.
 DEFAULT_MAX_ROWS = 200000
+# The most items of each list the task returns (generated addresses, collisions, leavers, new
+# passwords): the roster file has them all, and a result of 100,000 items is slow to hand around.
+DEFAULT_LIST_LIMIT = 10000
 DEFAULT_POLICY = dict(min_length=12, lower=True, upper=True, digit=True, symbol=False, generated_length=16)
 
 PASSWORD_POLICY_SPEC = dict(
@@ -49,4 +52,5 @@ ROSTER_ARGUMENT_SPEC = dict(
     source=dict(type='str', default=AUTO, choices=list(SOURCES)),
     vault_id=dict(type='str'),
     max_rows=dict(type='int', default=DEFAULT_MAX_ROWS),
+    list_limit=dict(type='int', default=DEFAULT_LIST_LIMIT),
 )

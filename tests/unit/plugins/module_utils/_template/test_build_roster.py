@@ -230,6 +230,23 @@ def test_generated_addresses_and_collisions(tmp_path):
         dict(row=5, name=u'张伟', wanted='zhang.wei@example.org', email='zhang.wei4@example.org', taken_by='row 2')]
 
 
+@pytest.mark.parametrize('limit', [0, 1, 2, 5])
+def test_the_reported_lists_are_cut_to_the_limit_and_counted_in_full(tmp_path, limit):
+    previous = dict(domain='example.org', departments=[], users=[
+        dict(email='li.si@example.org', name=u'李四'), dict(email='wang.wu@example.org', name=u'王五')])
+    rows = [FULL_HEADER, row(name=u'张伟', department=u'技术部'), row(name=u'张伟', department=u'销售部'),
+            row(name=u'张伟', department=u'市场部'), row(name=u'欧阳娜娜', department=u'市场部')]
+    result = build(tmp_path, rows, previous=previous)
+    assert result.problems == []
+    reported = result.reported(limit)
+    assert reported['summary'] == dict(generated_emails=4, collisions=2, leavers=2, new_passwords=4)  # not the leavers'
+    assert reported['truncated'] == sorted(name for name, count in reported['summary'].items() if count > limit)
+    assert list(reported['generated_emails'].items()) == list(result.generated_emails.items())[:limit]
+    assert reported['collisions'] == result.collisions[:limit]
+    assert reported['leavers'] == ['li.si@example.org', 'wang.wu@example.org'][:limit]
+    assert reported['new_passwords'] == result.new_passwords[:limit]
+
+
 def test_generated_addresses_avoid_aliases_and_the_previous_roster(tmp_path):
     previous = dict(domain='example.org', departments=[], users=[
         dict(email='li.si@example.org', name=u'李四', employee_id='E9', state='absent')])
