@@ -163,7 +163,8 @@ def main():
             print("%7d rows: %s" % (size, json.dumps(figures, ensure_ascii=False)))
             report["sizes"].append(dict(figures, rows=size))
             if args.playbook:
-                print("%7d rows, ansible-playbook: %s" % (size, json.dumps(run_playbook(path, workdir))))
+                report["sizes"][-1]["playbook"] = run_playbook(path, workdir)
+                print("%7d rows, ansible-playbook: %s" % (size, json.dumps(report["sizes"][-1]["playbook"])))
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(report, handle, indent=2)
