@@ -50,18 +50,28 @@ def available():
 
 
 def items_of(make_items, batch=BATCH):
-    """The items of the generator ``make_items()``, made in a forked child process.
+    """The items of the generator ``make_items()``, made in a forked child process started now;
+    OSError when it cannot be (a process limit, no memory), and the caller can make them itself.
 
     ``make_items`` is called in the child, which inherits this process's memory: nothing of it is
     pickled but the items (and an exception), and the child reads no file through a handle this
-    process uses at the same time.
+    process uses at the same time. Iterate what this returns: the child ends with that.
     """
     context = multiprocessing.get_context('fork')
     reader, writer = context.Pipe(duplex=False)
     child = context.Process(target=_make, args=(make_items, writer, batch), name='mailops-mailbox-reader')
     child.daemon = True
-    child.start()
-    writer.close()  # only the child writes: its end, here, would keep the pipe from ever ending
+    try:
+        child.start()
+    except BaseException:
+        reader.close()
+        raise
+    finally:
+        writer.close()  # only the child writes: its end, here, would keep the pipe from ever ending
+    return _received(child, reader)
+
+
+def _received(child, reader):
     try:
         while True:
             try:

@@ -265,13 +265,18 @@ def _pick_delimiter(sample, delimiter, more):
         return delimiter
     if more and '\n' in sample:
         sample = sample[:sample.rindex('\n')]
+    # The header row is plain text a person typed: its delimiters are the file's. Counted there
+    # when the Sniffer finds none, or one the header does not hold (a cell such as '"|' in the
+    # rows below makes it take "|", and the whole file would be read as one column).
+    first_line = sample.split('\n', 1)[0]
+    counts = sorted((first_line.count(d), -i, d) for i, d in enumerate(CSV_DELIMITERS))
     try:
-        return csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
-    except csv.Error:
-        # Too little text for the Sniffer (a one-column file, a header only): count in the header.
-        first_line = sample.split('\n', 1)[0]
-        counts = sorted((first_line.count(d), -i, d) for i, d in enumerate(CSV_DELIMITERS))
-        return counts[-1][2] if counts[-1][0] else ','
+        sniffed = csv.Sniffer().sniff(sample, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:  # too little text for the Sniffer (a one-column file, a header only)
+        sniffed = None
+    if sniffed is not None and (sniffed in first_line or not counts[-1][0]):
+        return sniffed
+    return counts[-1][2] if counts[-1][0] else ','
 
 
 def _describe_bytes(value):
@@ -329,9 +334,13 @@ def _xlsx_rows(table, path, sheet):
         if part is None:
             return
         table.encoding = 'xlsx'
+        rows = None
         if workbook.part_size(part) >= FORKED_SHEET_SIZE and forked.available():
-            rows = forked.items_of(lambda: workbook.text_rows(part))
-        else:
+            try:
+                rows = forked.items_of(lambda: workbook.text_rows(part))
+            except OSError:  # no process to spare: the rows are read here, as a small sheet's are
+                rows = None
+        if rows is None:
             rows = workbook.text_rows(part)
         try:
             for number, cells, formulas in rows:

@@ -5,6 +5,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import csv
+import errno
 import io
 
 import openpyxl
@@ -37,6 +38,11 @@ def write_xlsx(path, rows, title=None, extra_sheets=()):
         workbook.create_sheet(name).append(['not', 'this'])
     workbook.save(str(path))
     return path
+
+
+def cannot_fork(process):
+    """Process.start of a machine with no process to spare (monkeypatched onto the fork context's Process)."""
+    raise OSError(errno.EAGAIN, 'Resource temporarily unavailable')
 
 
 def build(tmp_path, rows, previous=None, existing=None, name='staff.csv', **settings):

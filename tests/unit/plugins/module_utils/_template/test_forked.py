@@ -3,6 +3,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import multiprocessing
 import os
 import signal
 import threading
@@ -10,6 +11,7 @@ import threading
 import pytest
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template import forked
+from template_helpers import cannot_fork
 
 
 class Unpicklable(Exception):
@@ -99,3 +101,11 @@ def test_a_child_runs_only_beside_a_second_cpu(monkeypatch, cpus, expected):
 def test_no_child_without_fork(monkeypatch):
     monkeypatch.setattr(forked.multiprocessing, 'get_all_start_methods', lambda: ['spawn'])
     assert forked.available() is False
+
+
+def test_a_child_that_cannot_start_is_an_os_error_at_once(monkeypatch):
+    monkeypatch.setattr(type(multiprocessing.get_context('fork').Process()), 'start', cannot_fork)
+    opened = len(os.listdir('/proc/self/fd'))
+    with pytest.raises(OSError):
+        forked.items_of(lambda: iter([1]))
+    assert len(os.listdir('/proc/self/fd')) == opened  # the pipe is closed, both ends

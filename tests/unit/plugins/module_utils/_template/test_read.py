@@ -15,7 +15,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template import f
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.read import (
     cell_text, column_letter, delimiter_option, read_template,
 )
-from template_helpers import csv_bytes, write_csv, write_xlsx
+from template_helpers import cannot_fork, csv_bytes, write_csv, write_xlsx
 
 ROWS = [(u'姓名', u'邮箱', u'部门'), (u'张三', u'zhang.san@example.org', u'总部/销售部'), (u'李四', u'', u'技术部')]
 
@@ -82,6 +82,15 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
     table = read(write_csv(tmp_path / 't.csv', rows, delimiter=delimiter))
     assert table.delimiter == delimiter
     assert cells(table)[-1] == (4, [u'Mary Ann Smith', u'', u'Overseas, Sales'])
+
+
+@pytest.mark.parametrize('cell', [u'"|\r', u'";', u'a|b|c|d'])
+def test_a_cell_does_not_choose_the_delimiter_the_header_lacks(tmp_path, cell):
+    # Found by the hostile-cell property test: the Sniffer took "|" from the cell '"|\r', and the
+    # whole file read as one column.
+    table = read(write_csv(tmp_path / 't.csv', [ROWS[0], (cell, u'', u'技术部')]))
+    assert table.delimiter == ',' and table.header == ROWS[0]
+    assert cells(table) == [(2, [cell, u'', u'技术部'])]
 
 
 def test_forced_delimiter(tmp_path):
@@ -343,6 +352,13 @@ def test_a_line_break_in_an_xlsx_cell_is_text(tmp_path):
     # Alt+Enter in Excel: there is no quoting to go wrong in a workbook.
     table = read(write_xlsx(tmp_path / 'staff.xlsx', [ROWS[0], (u'张三', u'', u'技术部\n')]))
     assert table.problems == []
+
+
+def test_a_sheet_is_read_here_when_no_child_can_start(tmp_path, monkeypatch):
+    children = read_sheets_in_a_child(monkeypatch)
+    monkeypatch.setattr(type(multiprocessing.get_context('fork').Process()), 'start', cannot_fork)
+    table = read(write_xlsx(tmp_path / 'staff.xlsx', ROWS))
+    assert children and table.problems == [] and cells(table) == [(2, list(ROWS[1])), (3, list(ROWS[2]))]
 
 
 @pytest.mark.parametrize('kind', ['csv', 'xlsx', 'xlsx read in a child'])
