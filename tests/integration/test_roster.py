@@ -350,6 +350,8 @@ def test_a_big_workbook_read_beside_the_conversion_gives_the_roster_its_csv_give
     # module_utils/_template/forked.py); the same rows as CSV are read in the worker itself.
     import openpyxl
     from ansible_collections.mailops.mailbox.plugins.module_utils._template import forked, read, xlsx
+    if not forked.available():
+        pytest.skip("with one CPU (or no fork) every sheet is read in the worker")
     rows = big_rows(16000)
     workbook = openpyxl.Workbook()
     workbook.active.append(HEADER.strip().split(","))
@@ -362,7 +364,6 @@ def test_a_big_workbook_read_beside_the_conversion_gives_the_roster_its_csv_give
         assert opened.part_size(opened.sheets[0][1]) >= read.FORKED_SHEET_SIZE
     finally:
         opened.close()
-    assert forked.available(), "a test machine with one CPU reads every sheet in the worker"
     rosters = {}
     for template in (lab.template(HEADER + "".join(",".join(row) + "\r\n" for row in rows), "big.csv"), big):
         rosters[template.suffix] = lab.roster_from_scratch(template)[0]

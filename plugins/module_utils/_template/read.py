@@ -339,7 +339,7 @@ def _xlsx_rows(table, path, sheet):
             try:
                 rows = forked.items_of(lambda: workbook.text_rows(part))
             except OSError:  # no process to spare: the rows are read here, as a small sheet's are
-                rows = None
+                pass
         if rows is None:
             rows = workbook.text_rows(part)
         try:

@@ -134,9 +134,9 @@ class RosterResult:
         return [_collision(*row) for row in self.collision_rows]
 
     def reported(self, limit):
-        """What the roster task returns of the lists: each of ``REPORTED_LISTS`` with its first
-        ``limit`` items, ``summary`` with how many each has in all, and ``truncated`` with the names
-        of those cut short. A result goes through Ansible item by item (pickled, checked, given to
+        """What the roster task returns of its four lists: each with its first ``limit`` items,
+        ``summary`` with how many each has in all, and ``truncated`` with the names of those cut
+        short. A result goes through Ansible item by item (pickled, checked, given to
         the callbacks): 100,000 rows' lists in full cost the playbook more than a second and 12 MB."""
         lists = dict(generated_emails=self.generated_emails, collisions=self.collision_rows, leavers=self.leavers,
                      new_passwords=self.new_passwords)
