@@ -416,10 +416,13 @@ class _Builder:
                              % (person.employee_id, first), value=person.employee_id)
 
     def generate_addresses(self, people):
-        previous = _PreviousAddresses(self.previous_entries)
-        names = {}
+        wanting = set(person.name for person in people if not person.email and person.name)
+        previous = _PreviousAddresses(self.previous_entries, wanting, set(
+            person.employee_id for person in people if not person.email and person.employee_id))
+        holders = {}  # name -> how many generated addresses it has
         locals_of = {}  # pinyin is most of the work, and many people share a name
-        prepare_names(set(person.name for person in people if not person.email and person.name))
+        prepare_names(wanting)
+        wanting = None
         for person in people:
             if person.email or not person.name:
                 continue
@@ -437,12 +440,14 @@ class _Builder:
                              if candidate not in previous.addresses and candidate not in self.owner)
             person.email, person.generated = email, True
             self.owner[email] = person.row
-            names.setdefault(person.name, []).append(person)
+            holders[person.name] = holders.get(person.name, 0) + 1
             if email != wanted:
                 self.result.collision_rows.append((person.row, person.name, wanted, email, self.owner.get(wanted)))
-        for name, holders in names.items():
-            for person in holders:
-                key = name if len(holders) == 1 else '%s (row %d)' % (name, person.row)
+        # In the template's order; a name's holders counted, not listed (50,000 lists of people
+        # were 4 MB while every row was in memory).
+        for person in people:
+            if person.generated:
+                key = person.name if holders[person.name] == 1 else '%s (row %d)' % (person.name, person.row)
                 self.result.generated_emails[key] = person.email
 
     def leaver_entries(self, people, departments):
@@ -562,16 +567,18 @@ def _sort_key(item):
 class _PreviousAddresses:
     """The previous roster's addresses, and who among the new rows already had one of them."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, names, employee_ids):
+        """``names`` and ``employee_ids``: those of the rows that need an address; only the
+        previous users who share one are indexed."""
         self.addresses = set()
         self.by_employee_id = {}
         self.by_name = {}
         for entry in entries:
             self.addresses.add(entry.email)
             self.addresses.update(entry.aliases)
-            if entry.employee_id:
+            if entry.employee_id in employee_ids:
                 self.by_employee_id[entry.employee_id] = entry
-            if entry.name:
+            if entry.name in names:
                 self.by_name.setdefault(entry.name, []).append(entry)
 
     def address_of(self, person, local, domain, owner):
