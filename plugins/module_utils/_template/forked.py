@@ -39,8 +39,9 @@ class RemoteTraceback(Exception):
 
 
 def available():
-    """Whether a child would run beside this process: ``fork`` exists and a second CPU is ours."""
-    if 'fork' not in multiprocessing.get_all_start_methods():
+    """Whether a child would run beside this process: ``fork`` exists, a second CPU is ours, and
+    this process may have children (multiprocessing refuses them to a daemonic one)."""
+    if 'fork' not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return False
     try:
         cpus = len(os.sched_getaffinity(0))

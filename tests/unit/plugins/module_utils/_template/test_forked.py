@@ -98,6 +98,12 @@ def test_a_child_runs_only_beside_a_second_cpu(monkeypatch, cpus, expected):
     assert forked.available() is expected
 
 
+def test_no_child_of_a_daemonic_process(monkeypatch):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(multiprocessing.current_process(), 'daemon', True, raising=False)
+    assert forked.available() is False
+
+
 def test_no_child_without_fork(monkeypatch):
     monkeypatch.setattr(forked.multiprocessing, 'get_all_start_methods', lambda: ['spawn'])
     assert forked.available() is False
