@@ -422,7 +422,7 @@ class _Builder:
         holders = {}  # name -> how many generated addresses it has
         locals_of = {}  # pinyin is most of the work, and many people share a name
         prepare_names(wanting)
-        wanting = None
+        wanting = None  # let go before the loop's maps grow
         for person in people:
             if person.email or not person.name:
                 continue
