@@ -24,7 +24,7 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.read imp
     delimiter_option, file_sha256, max_rows_option, read_template,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
-    parse_password_chunks, render_roster, roster_comments, write_passwords, write_roster,
+    render_roster, roster_comments, write_passwords, write_roster,
 )
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.roster import Settings, build_roster
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import TextSink, VaultSink
@@ -143,10 +143,7 @@ class _ExistingPasswords:
     def read(self):
         if self.file is None:
             return {}
-        try:
-            passwords = parse_password_chunks(self.file.chunks(), self.file.text)
-        except ValueError as exc:
-            raise RosterFailed('passwords_dest: %s %s' % (self.file.path, exc))
+        passwords = self.file.passwords()
         self.digest = self.file.sha256
         return passwords
 

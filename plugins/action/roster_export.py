@@ -22,7 +22,6 @@ from ansible_collections.mailops.mailbox.plugins.module_utils._template.export i
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.export_options import (
     ROSTER_EXPORT_ARGUMENT_SPEC,
 )
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_password_chunks
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._controller_action import (
     ControllerAction, RosterFailed, VaultFile, read_roster,
 )
@@ -76,12 +75,8 @@ class ActionModule(ControllerAction):
 
 def _read_passwords(loader, path):
     """``{email: Secret}`` of the ansible-vault file ``path``, decrypted with the play's vault secrets."""
-    vault_file = VaultFile(list(loader._vault.secrets or []), path, 'passwords_src',
-                           'is not ansible-vault encrypted: give the passwords file that mailops.mailbox.roster wrote')
-    try:
-        return parse_password_chunks(vault_file.chunks(), vault_file.text)
-    except ValueError as exc:
-        raise RosterFailed('passwords_src: %s %s' % (path, exc))
+    return VaultFile(list(loader._vault.secrets or []), path, 'passwords_src',
+                     'is not ansible-vault encrypted: give the passwords file that mailops.mailbox.roster wrote').passwords()
 
 
 def _read_bytes(path):

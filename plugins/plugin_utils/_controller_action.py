@@ -18,7 +18,9 @@ from ansible.parsing.vault import AnsibleVaultError, VaultLib, match_encrypt_sec
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.mailops.mailbox.plugins.module_utils._template.missing import MissingLibrary
-from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import parse_roster_file
+from ansible_collections.mailops.mailbox.plugins.module_utils._template.render import (
+    parse_password_chunks, parse_roster_file,
+)
 from ansible_collections.mailops.mailbox.plugins.plugin_utils._vault_stream import VaultFileReader, vault_header
 
 
@@ -117,6 +119,14 @@ class VaultFile:
 
     def text(self):
         return ''.join(self.chunks())
+
+    def passwords(self):
+        """``{email: Secret}`` of the passwords file, parsed line by line as it is decrypted (the
+        whole text read as YAML only when it is not as the collection writes it)."""
+        try:
+            return parse_password_chunks(self.chunks(), self.text)
+        except ValueError as exc:
+            raise RosterFailed('%s: %s %s' % (self.option, self.path, exc))
 
     @contextlib.contextmanager
     def _reading(self):
