@@ -227,9 +227,6 @@ class VaultFileReader:
         yield decoder.decode(plain, final=True)
         self.sha256 = digest.hexdigest()
 
-    def text(self):
-        return ''.join(self.chunks())
-
     def _ciphertext(self):
         """``(salt, HMAC)`` first, then the ciphertext in blocks. The vault text is hex of three
         lines (the salt, the HMAC and the ciphertext, each in hex): it is decoded twice."""

@@ -36,12 +36,12 @@ def test_it_reads_what_vaultlib_decrypts_in_pieces(tmp_path, monkeypatch, size, 
     chunks = list(reader.chunks())
     assert u''.join(chunks) == text and (size < 5000 or len(chunks) > 10)
     assert reader.sha256 == hashlib.sha256(text.encode('utf-8')).hexdigest()
-    assert reader.text() == text  # read again
+    assert ''.join(reader.chunks()) == text  # read again
 
 
 def test_the_secret_named_by_the_file_is_tried_first_and_a_wrong_one_opens_nothing(tmp_path):
     path = vault_file(tmp_path, u'secret text', 'prod')
-    assert VaultFileReader(path, [('default', WRONG), ('prod', RIGHT)]).text() == u'secret text'
+    assert ''.join(VaultFileReader(path, [('default', WRONG), ('prod', RIGHT)]).chunks()) == u'secret text'
     for secrets in ([('prod', WRONG)], [('default', WRONG), ('other', WRONG)]):
         with pytest.raises(AnsibleVaultError):
             VaultFileReader(path, secrets)
@@ -58,7 +58,7 @@ def test_a_changed_or_broken_file_is_refused(tmp_path):
                    b'not a vault\n' + data):
         open(path, 'wb').write(broken)
         with pytest.raises(AnsibleVaultError):
-            VaultFileReader(path, [('default', RIGHT)]).text()
+            ''.join(VaultFileReader(path, [('default', RIGHT)]).chunks())
 
 
 def test_a_file_changed_between_its_two_reads_is_refused_unless_the_secret_wrote_it(tmp_path, monkeypatch):
@@ -67,19 +67,19 @@ def test_a_file_changed_between_its_two_reads_is_refused_unless_the_secret_wrote
     reader = VaultFileReader(path, [('default', RIGHT)])
     vault_file(tmp_path, u'其他 text ' * 500)  # another salt: other keys
     with pytest.raises(AnsibleVaultError, match='changed while it was read'):
-        reader.text()
+        ''.join(reader.chunks())
     # The same salt (VAULT_ENCRYPT_SALT) and secret: the new text is as authentic as the first.
     path = vault_file(tmp_path, u'first text ' * 500, salt=b'5' * 32)
     reader = VaultFileReader(path, [('default', RIGHT)])
     vault_file(tmp_path, u'其他 text ' * 500, salt=b'5' * 32)
-    assert reader.text() == u'其他 text ' * 500
+    assert ''.join(reader.chunks()) == u'其他 text ' * 500
     data = bytearray(open(path, 'rb').read())  # but not once its salt changed (the first line after the header)
     first_line = data.index(b'\n', data.index(b'\n') + 1)
     data[first_line - 80:first_line] = data[first_line - 80:first_line].replace(b'3', b'4', 1)
     reader = VaultFileReader(path, [('default', RIGHT)])
     open(path, 'wb').write(bytes(data))
     with pytest.raises(AnsibleVaultError, match='changed while it was read'):
-        reader.text()
+        ''.join(reader.chunks())
 
 
 def test_vault_file_failures_name_the_option(tmp_path):
