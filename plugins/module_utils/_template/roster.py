@@ -416,9 +416,14 @@ class _Builder:
                              % (person.employee_id, first), value=person.employee_id)
 
     def generate_addresses(self, people):
-        wanting = set(person.name for person in people if not person.email and person.name)
-        previous = _PreviousAddresses(self.previous_entries, wanting, set(
-            person.employee_id for person in people if not person.email and person.employee_id))
+        wanting, wanting_ids = set(), set()  # names and employee ids of the rows without an email
+        for person in people:
+            if not person.email:
+                if person.name:
+                    wanting.add(person.name)
+                if person.employee_id:
+                    wanting_ids.add(person.employee_id)
+        previous = _PreviousAddresses(self.previous_entries, wanting, wanting_ids)
         holders = {}  # name -> how many generated addresses it has
         locals_of = {}  # pinyin is most of the work, and many people share a name
         prepare_names(wanting)
